@@ -1,0 +1,64 @@
+"""``evidence-bot check``: validate a knowledge folder and summarise it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.citations import parse_citations
+from bot.core import Core
+from bot.knowledge import load_knowledge
+
+
+@dataclass
+class CheckReport:
+    """What ``check`` found: a summary plus any problems."""
+
+    folder: str
+    lines: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing is wrong."""
+        return not self.problems
+
+    def text(self) -> str:
+        """The printable report."""
+        out = [f"Knowledge folder: {self.folder}", *self.lines]
+        out += [f"PROBLEM: {p}" for p in self.problems]
+        out.append("OK" if self.ok else f"{len(self.problems)} problem(s) found")
+        return "\n".join(out)
+
+
+def check_knowledge(folder: str | Path | None) -> CheckReport:
+    """Load everything, exercise every theme and synonym, and summarise."""
+    knowledge = load_knowledge(folder)
+    core = Core(knowledge)
+    report = CheckReport(str(knowledge.folder))
+    sentences = sum(len(p.spans) for p in knowledge.paragraphs)
+    for source in knowledge.sources:
+        paragraphs = [p for p in knowledge.paragraphs if p.source is source]
+        sections = {p.section for p in paragraphs}
+        cited = {c for p in paragraphs for c in parse_citations(p.text)}
+        year = f" ({source.year})" if source.year else ""
+        report.lines.append(f"Source {source.path.name}: {source.title}{year}")
+        report.lines.append(f"  {len(sections)} sections, {len(paragraphs)} paragraphs, "
+                            f"{sum(len(p.spans) for p in paragraphs)} sentences, "
+                            f"{len(cited)} distinct works cited")
+    report.lines.append(f"Total: {len(knowledge.sources)} source(s), {len(knowledge.paragraphs)} "
+                        f"paragraphs, {sentences} sentences (passages are 1-3 sentences)")
+    vocab = knowledge.vocabulary
+    report.lines.append(f"Themes: {len(knowledge.themes)}; synonyms: {len(vocab.synonyms)}; "
+                        f"spellings: {len(vocab.spellings)}; stop words: {len(vocab.stopwords)}")
+    for theme in knowledge.themes:
+        answer = core.theme(theme.name)
+        if not answer.quotes:
+            report.problems.append(f"theme {theme.name!r} finds no passages")
+    known = core.index.vocabulary
+    for key, values in vocab.synonyms.items():
+        targets = {t for v in values for t in core.index.analyzer.tokenize(v)}
+        if targets and not targets & known:
+            report.problems.append(f"synonyms.yaml: none of the words for {key!r} occur in the "
+                                   f"knowledge ({', '.join(values)})")
+    return report

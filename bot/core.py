@@ -1,0 +1,191 @@
+"""The core: question in, Answer out. Knows nothing about Slack or terminals."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.answer import Answer, Quote
+from bot.citations import parse_citations
+from bot.errors import ThemeNotFound
+from bot.index import Hit, Index, Tuning
+from bot.knowledge import Knowledge, Theme, load_knowledge
+from bot.text import fold, word_count, words
+
+MAX_QUOTES = 3
+# A sentence opening with one of these leans on the one before it, so the
+# quote starts a sentence earlier to stay understandable on its own.
+_ANAPHORA = re.compile(
+    r"^(this|these|that|those|such|it|they|similarly|however|instead|in fact|in addition|"
+    r"consequences|for instance|likewise|thus|therefore|hence|as a result)\b",
+    re.IGNORECASE,
+)
+_LETTER_OR_DIGIT = re.compile(r"[^\W_]")
+
+
+@dataclass(frozen=True)
+class Policy:
+    """When to answer and how much to quote; calibrated with ``evidence-bot eval``."""
+
+    min_coverage: float = 0.5
+    min_score: float = 1.0
+    follow_ratio: float = 0.45
+    max_quote_words: int = 75
+    max_question_chars: int = 1000
+
+
+def clean_question(raw: str) -> str:
+    """Remove control characters and undecodable bytes; fold runs of whitespace."""
+    text = raw.encode("utf-8", "replace").decode("utf-8")
+    text = "".join(" " if unicodedata.category(ch) in ("Cc", "Cs", "Co") else ch for ch in text)
+    return " ".join(text.split())
+
+
+class Core:
+    """Loaded knowledge plus its index; answers questions and theme lookups."""
+
+    def __init__(self, knowledge: Knowledge, tuning: Tuning | None = None,
+                 policy: Policy | None = None) -> None:
+        self.knowledge = knowledge
+        self.index = Index(knowledge, tuning)
+        self.policy = policy or Policy()
+        self._para_index = {id(p): i for i, p in enumerate(knowledge.paragraphs)}
+
+    @classmethod
+    def load(cls, folder: str | Path | None = None, **kwargs: object) -> Core:
+        """Load a knowledge folder (the bundled one by default) and index it."""
+        return cls(load_knowledge(folder), **kwargs)  # type: ignore[arg-type]
+
+    @property
+    def themes(self) -> tuple[Theme, ...]:
+        """The curated themes, in file order."""
+        return self.knowledge.themes
+
+    def ask(self, question: str) -> Answer:
+        """Answer a question with up to three verbatim quotes, or say plainly that none fit."""
+        text = clean_question(question)
+        notices: list[str] = []
+        limit = self.policy.max_question_chars
+        if len(text) > limit:
+            cut = text[:limit]
+            text = cut.rsplit(" ", 1)[0] if " " in cut[limit // 2 :] else cut
+            notices.append(f"Your question was long, so only its first {limit:,} characters "
+                           "were used.")
+        if not _LETTER_OR_DIGIT.search(text):
+            return self._refuse(text, "Please ask a question in words, for example: "
+                                "“What gets in the way of joint working?”", notices)
+        hits = self.index.search(text, k=12)
+        if not self.index.concepts(text):
+            return self._refuse(text, "Your question has no words I can look up (only very "
+                                "common ones). Try naming the topic, for example “funding” or "
+                                "“professional culture”.", notices)
+        if not hits or not self._supported(hits[0]):
+            return self._refuse(text, "I couldn't find anything in the review that answers "
+                                "that, so I won't guess.", notices)
+        quotes = self._compose(hits)
+        return Answer(question=text, answered=True, message=self._found_message(quotes),
+                      quotes=quotes, notices=tuple(notices))
+
+    def _supported(self, hit: Hit) -> bool:
+        return hit.coverage >= self.policy.min_coverage and hit.score >= self.policy.min_score
+
+    def _found_message(self, quotes: tuple[Quote, ...]) -> str:
+        sources = sorted({q.source for q in quotes})
+        where = sources[0] if len(sources) == 1 else "the knowledge sources"
+        noun = "passage" if len(quotes) == 1 else "passages"
+        return f"Here is what {where} says ({len(quotes)} {noun}, best first):"
+
+    def _refuse(self, text: str, message: str, notices: list[str]) -> Answer:
+        names = tuple(t.name for t in self.themes)
+        if names:
+            message += " You could browse a theme instead."
+        return Answer(question=text, answered=False, message=message, suggestions=names,
+                      notices=tuple(notices))
+
+    def _compose(self, hits: list[Hit], require_support: bool = True) -> tuple[Quote, ...]:
+        quotes: list[Quote] = []
+        used: set[tuple[int, int]] = set()
+        best = hits[0].score if hits else 0.0
+        for hit in hits:
+            if len(quotes) == MAX_QUOTES:
+                break
+            if quotes and require_support and (
+                    hit.score < self.policy.follow_ratio * best or not self._supported(hit)):
+                continue
+            first, last = self._window(hit)
+            p_index = self._para_index[id(hit.paragraph)]
+            span = {(p_index, s) for s in range(first, last + 1)}
+            if span & used:
+                continue
+            used |= span
+            quotes.append(self._quote(hit, first, last))
+        return tuple(quotes)
+
+    def _window(self, hit: Hit) -> tuple[int, int]:
+        first = hit.first
+        paragraph = hit.paragraph
+        while first > 0 and _ANAPHORA.match(paragraph.sentence(first)):
+            candidate = paragraph.excerpt(first - 1, hit.last)
+            if word_count(candidate) > self.policy.max_quote_words or hit.last - first >= 2:
+                break
+            first -= 1
+        return first, hit.last
+
+    def _quote(self, hit: Hit, first: int, last: int) -> Quote:
+        paragraph = hit.paragraph
+        source = paragraph.source
+        text = paragraph.excerpt(first, last)
+        rng = f"{first + 1}" if first == last else f"{first + 1}-{last + 1}"
+        return Quote(
+            text=text,
+            source=source.title,
+            year=source.year,
+            section=paragraph.section_path,
+            citations=tuple(parse_citations(text)),
+            url=source.url,
+            score=hit.score,
+            matched_terms=hit.matched,
+            passage_id=f"{source.id}#p{paragraph.number + 1}.s{rng}",
+        )
+
+    def find_theme(self, name: str) -> Theme:
+        """The theme a loosely typed name means ("culture", "roles", "money")."""
+        wanted = " ".join(words(clean_question(name)))
+        if not wanted:
+            raise ThemeNotFound("Name a theme, for example: " + self._theme_examples())
+        for theme in self.themes:
+            if wanted in (fold(n) for n in (theme.name, *theme.aliases)):
+                return theme
+        wanted_terms = set(self.index.analyzer.tokenize(wanted))
+        best: tuple[float, int] | None = None
+        for i, theme in enumerate(self.themes):
+            for label in (theme.name, *theme.aliases):
+                label_terms = set(self.index.analyzer.tokenize(label))
+                if not label_terms or not wanted_terms:
+                    continue
+                overlap = len(wanted_terms & label_terms) / len(wanted_terms | label_terms)
+                if overlap > 0 and (best is None or overlap > best[0]):
+                    best = (overlap, i)
+        if best is None:
+            raise ThemeNotFound(f"No theme matches “{name.strip()[:80]}”. Themes: "
+                                + self._theme_examples())
+        return self.themes[best[1]]
+
+    def _theme_examples(self) -> str:
+        return ", ".join(t.name for t in self.themes) or "(none defined)"
+
+    def theme(self, name: str) -> Answer:
+        """The key quotes of a theme, with citations."""
+        theme = self.find_theme(name)
+        allowed = None
+        if theme.sections:
+            wanted = {fold(s) for s in theme.sections}
+            allowed = [i for i, p in enumerate(self.knowledge.paragraphs)
+                       if wanted & {fold(h) for h in p.section}]
+        hits = self.index.rank_within(theme.query, allowed, k=12)
+        quotes = self._compose(hits, require_support=False)
+        return Answer(question=theme.name, answered=bool(quotes),
+                      message=f"{theme.name.capitalize()}: {theme.description}",
+                      quotes=quotes, kind="theme")

@@ -1,0 +1,332 @@
+"""Load a knowledge folder: Markdown sources with YAML front matter, themes, vocabulary."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.errors import KnowledgeError
+from bot.text import sentence_spans, train_sentence_splitter
+
+SECTION_SEPARATOR = " › "
+# Page furniture that some copied web pages carry; never part of the text.
+_FURNITURE = {"back to top"}
+_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+
+
+@dataclass(frozen=True)
+class Source:
+    """One publication (or part of one) in the knowledge folder."""
+
+    id: str
+    title: str
+    path: Path
+    year: int | None = None
+    publisher: str | None = None
+    authors: tuple[str, ...] = ()
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A paragraph of a source, with its section path and verbatim sentence spans."""
+
+    source: Source
+    section: tuple[str, ...]
+    number: int
+    line: int
+    text: str
+    spans: tuple[tuple[int, int], ...] = ()
+
+    @property
+    def section_path(self) -> str:
+        """Section headings joined as "5. What Works? › Financial Uncertainty"."""
+        return SECTION_SEPARATOR.join(self.section)
+
+    def sentence(self, i: int) -> str:
+        """The i-th sentence, verbatim."""
+        start, end = self.spans[i]
+        return self.text[start:end]
+
+    def excerpt(self, first: int, last: int) -> str:
+        """Sentences first..last (inclusive), verbatim, as one slice of the paragraph."""
+        return self.text[self.spans[first][0] : self.spans[last][1]]
+
+
+@dataclass(frozen=True)
+class Theme:
+    """A topic practitioners look up, and how its passages are found."""
+
+    name: str
+    description: str
+    aliases: tuple[str, ...] = ()
+    query: str = ""
+    sections: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Curated language: stop words, UK/US spellings, practitioner synonyms."""
+
+    stopwords: frozenset[str] = frozenset()
+    spellings: dict[str, str] = field(default_factory=dict)
+    synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    """Everything loaded from one knowledge folder."""
+
+    folder: Path
+    sources: tuple[Source, ...]
+    paragraphs: tuple[Paragraph, ...]
+    themes: tuple[Theme, ...]
+    vocabulary: Vocabulary
+
+
+def bundled_folder() -> Path:
+    """The knowledge shipped with the package (in the wheel) or beside it (in a checkout)."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "knowledge_data", here.parent / "knowledge"):
+        if (candidate / "sources").is_dir() or (candidate / "themes.yaml").is_file():
+            return candidate
+    raise KnowledgeError(here / "knowledge_data", "the bundled knowledge folder is missing")
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A SafeLoader that records each mapping's line as ``__line__``."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        mapping = super().construct_mapping(node, deep=deep)
+        mapping["__line__"] = node.start_mark.line + 1
+        return mapping
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as err:
+        raise KnowledgeError(path, f"is not valid UTF-8 ({err.reason} at byte {err.start})") from None
+    except OSError as err:
+        raise KnowledgeError(path, f"cannot be read ({err.strerror})") from None
+
+
+def _parse_yaml(path: Path, text: str, line_offset: int = 0) -> Any:
+    try:
+        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
+        line = mark.line + 1 + line_offset if mark is not None else None
+        problem = getattr(err, "problem", None) or str(err).splitlines()[0]
+        raise KnowledgeError(path, f"invalid YAML: {problem}", line) from None
+
+
+def _line_of(value: Any, default: int | None = None) -> int | None:
+    return value.get("__line__", default) if isinstance(value, dict) else default
+
+
+def _strip_lines(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _strip_lines(v) for k, v in value.items() if k != "__line__"}
+    if isinstance(value, list):
+        return [_strip_lines(v) for v in value]
+    return value
+
+
+def _text_field(path: Path, data: dict[str, Any], key: str, line: int | None,
+                required: bool = False) -> str | None:
+    value = data.get(key)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            raise KnowledgeError(path, f"'{key}' is required", line)
+        return None
+    if not isinstance(value, (str, int, float)):
+        raise KnowledgeError(path, f"'{key}' must be text", line)
+    return str(value).strip()
+
+
+def _split_front_matter(path: Path, text: str) -> tuple[dict[str, Any], list[str], int]:
+    lines = text.splitlines()
+    if not lines or lines[0].strip() != "---":
+        raise KnowledgeError(path, "must start with YAML front matter between '---' lines", 1)
+    for i in range(1, len(lines)):
+        if lines[i].strip() in ("---", "..."):
+            data = _parse_yaml(path, "\n".join(lines[1:i]), line_offset=1)
+            if not isinstance(data, dict):
+                raise KnowledgeError(path, "front matter must be a YAML mapping", 2)
+            return data, lines[i + 1 :], i + 2
+    raise KnowledgeError(path, "front matter is not closed with a '---' line", 1)
+
+
+def _parse_source(path: Path, folder: Path) -> tuple[Source, list[tuple[tuple[str, ...], int, str]]]:
+    data, body, first_line = _split_front_matter(path, _read_text(path))
+    line = 2
+    title = _text_field(path, data, "title", line, required=True)
+    year_text = _text_field(path, data, "year", line)
+    year = None
+    if year_text is not None:
+        match = re.search(r"\b(1[5-9]\d\d|2\d\d\d)\b", year_text)
+        if not match:
+            raise KnowledgeError(path, f"'year' must be a year, not {year_text!r}", line)
+        year = int(match.group(1))
+    authors = data.get("authors") or ()
+    if isinstance(authors, str):
+        authors = (authors,)
+    if not isinstance(authors, (list, tuple)) or not all(isinstance(a, str) for a in authors):
+        raise KnowledgeError(path, "'authors' must be a list of names", line)
+    source = Source(
+        id=path.relative_to(folder).with_suffix("").as_posix(),
+        title=title or "",
+        path=path,
+        year=year,
+        publisher=_text_field(path, data, "publisher", line),
+        authors=tuple(a.strip() for a in authors),
+        url=_text_field(path, data, "url", line),
+    )
+    blocks: list[tuple[tuple[str, ...], int, str]] = []
+    headings: list[tuple[int, str]] = []
+    buffer: list[str] = []
+    buffer_line = first_line
+
+    def flush() -> None:
+        if buffer:
+            blocks.append((tuple(h for _, h in headings), buffer_line, " ".join(buffer)))
+            buffer.clear()
+
+    for offset, raw in enumerate(body):
+        stripped = raw.strip()
+        heading = _HEADING.match(stripped)
+        if not stripped or heading or stripped.casefold() in _FURNITURE:
+            flush()
+            if heading:
+                level, name = len(heading.group(1)), heading.group(2).strip()
+                headings = [(lv, h) for lv, h in headings if lv < level] + [(level, name)]
+            continue
+        if not buffer:
+            buffer_line = first_line + offset
+        buffer.append(stripped)
+    flush()
+    if not blocks:
+        raise KnowledgeError(path, "has no text after its front matter")
+    return source, blocks
+
+
+def _load_themes(path: Path) -> tuple[Theme, ...]:
+    if not path.is_file():
+        return ()
+    data = _parse_yaml(path, _read_text(path))
+    items = data.get("themes") if isinstance(data, dict) else data
+    if not isinstance(items, list):
+        raise KnowledgeError(path, "must hold a list of themes under 'themes:'", _line_of(data, 1))
+    themes: list[Theme] = []
+    seen: set[str] = set()
+    for item in items:
+        line = _line_of(item)
+        if not isinstance(item, dict):
+            raise KnowledgeError(path, "each theme must be a mapping with name and description",
+                                 line)
+        name = _text_field(path, item, "name", line, required=True) or ""
+        if name.casefold() in seen:
+            raise KnowledgeError(path, f"theme {name!r} is defined twice", line)
+        seen.add(name.casefold())
+        aliases = item.get("aliases") or []
+        sections = item.get("sections") or item.get("section") or []
+        if isinstance(sections, str):
+            sections = [sections]
+        for key, value in (("aliases", aliases), ("sections", sections)):
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise KnowledgeError(path, f"'{key}' of theme {name!r} must be a list of text",
+                                     line)
+        query = _text_field(path, item, "query", line) or ""
+        if not query and not sections:
+            raise KnowledgeError(path, f"theme {name!r} needs a 'query' or 'sections' to find "
+                                 "its passages", line)
+        themes.append(Theme(
+            name=name,
+            description=_text_field(path, item, "description", line, required=True) or "",
+            aliases=tuple(a.strip() for a in aliases),
+            query=query,
+            sections=tuple(s.strip() for s in sections),
+        ))
+    return tuple(themes)
+
+
+def _load_wordlist(path: Path) -> frozenset[str]:
+    words: set[str] = set()
+    for line in _read_text(path).splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            words.update(line.split())
+    return frozenset(words)
+
+
+def _load_vocabulary(folder: Path) -> Vocabulary:
+    stop_path = folder / "stopwords.txt"
+    if not stop_path.is_file():
+        stop_path = bundled_folder() / "stopwords.txt"
+    stopwords = _load_wordlist(stop_path)
+    syn_path = folder / "synonyms.yaml"
+    if not syn_path.is_file():
+        return Vocabulary(stopwords=stopwords)
+    data = _parse_yaml(syn_path, _read_text(syn_path))
+    if data is None:
+        return Vocabulary(stopwords=stopwords)
+    if not isinstance(data, dict):
+        raise KnowledgeError(syn_path, "must be a mapping with 'spellings' and 'synonyms'", 1)
+    unknown = set(data) - {"spellings", "synonyms", "__line__"}
+    if unknown:
+        raise KnowledgeError(syn_path, f"unknown section {sorted(unknown)[0]!r} (expected "
+                             "'spellings' and 'synonyms')", _line_of(data, 1))
+    spellings: dict[str, str] = {}
+    for key, value in (data.get("spellings") or {}).items():
+        if key == "__line__":
+            continue
+        if not isinstance(value, str):
+            raise KnowledgeError(syn_path, f"spelling {key!r} must map to one word",
+                                 _line_of(data.get("spellings")))
+        spellings[str(key)] = value
+    synonyms: dict[str, tuple[str, ...]] = {}
+    block = data.get("synonyms") or {}
+    if not isinstance(block, dict):
+        raise KnowledgeError(syn_path, "'synonyms' must map a word or phrase to a list",
+                             _line_of(data, 1))
+    for key, value in block.items():
+        if key == "__line__":
+            continue
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise KnowledgeError(syn_path, f"synonyms of {key!r} must be a list of words",
+                                 _line_of(block))
+        synonyms[str(key)] = tuple(value)
+    return Vocabulary(stopwords=stopwords, spellings=spellings, synonyms=synonyms)
+
+
+def load_knowledge(folder: str | Path | None = None) -> Knowledge:
+    """Load and validate a knowledge folder (the bundled one when ``folder`` is None)."""
+    root = Path(folder) if folder is not None else bundled_folder()
+    if not root.exists():
+        raise KnowledgeError(root, "knowledge folder not found")
+    if not root.is_dir():
+        raise KnowledgeError(root, "is not a folder")
+    paths = sorted(p for p in root.rglob("*.md") if p.name.lower() != "readme.md")
+    if not paths:
+        raise KnowledgeError(root, "holds no sources (Markdown files with YAML front matter)")
+    parsed = [_parse_source(p, root) for p in paths]
+    splitter = train_sentence_splitter(text for _, blocks in parsed for _, _, text in blocks)
+    paragraphs: list[Paragraph] = []
+    for source, blocks in parsed:
+        for number, (section, line, text) in enumerate(blocks):
+            spans = tuple(sentence_spans(splitter, text))
+            paragraphs.append(Paragraph(source, section, number, line, text, spans))
+    return Knowledge(
+        folder=root,
+        sources=tuple(s for s, _ in parsed),
+        paragraphs=tuple(paragraphs),
+        themes=_load_themes(root / "themes.yaml"),
+        vocabulary=_load_vocabulary(root),
+    )

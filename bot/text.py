@@ -1,0 +1,105 @@
+"""One tokenizer for passages and questions, and Punkt sentence splitting.
+
+Everything here is data-free: the stemmer is NLTK's Snowball (Porter2) and
+Punkt is trained on the knowledge text itself, so nothing needs ``nltk_data``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+
+from nltk.stem.snowball import SnowballStemmer
+from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer, PunktTrainer
+
+# Abbreviations the review's genre uses; Punkt would learn them only from a
+# much larger text, so they are seeded (lower case, without the final dot).
+ABBREVIATIONS = frozenset(
+    {"al", "et al", "e.g", "i.e", "etc", "cf", "vs", "viz", "dr", "prof", "no", "nos",
+     "fig", "approx", "ed", "eds", "vol", "pp", "p", "ch", "sec", "st", "mr", "mrs", "ms"}
+)
+
+_WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
+_DASHES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u00ad": "",
+                         "\u2018": "'", "\u2019": "'", "\u02bc": "'", "\u2032": "'"})
+# US "-ize" family -> UK "-ise" family, the review's spelling.
+_IZE = re.compile(r"(?<=[a-z]{3})iz(e|es|ed|ing|ation|ations|er|ers)$")
+
+
+def fold(text: str) -> str:
+    """Case-fold, NFKC-normalise and strip accents so "Café" and "cafe" meet."""
+    text = unicodedata.normalize("NFKC", text).translate(_DASHES).casefold()
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def words(text: str) -> list[str]:
+    """Split folded text into words, keeping hyphenated compounds together."""
+    out = []
+    for word in _WORD.findall(fold(text)):
+        if word.endswith("'s"):
+            word = word[:-2]
+        out.append(word.replace("'", ""))
+    return [w for w in out if w]
+
+
+class Analyzer:
+    """Turns text into BM25 terms: fold, split compounds, respell, drop stop words, stem."""
+
+    def __init__(self, stopwords: Iterable[str] = (), spellings: Mapping[str, str] | None = None):
+        self.stopwords = frozenset(fold(w) for w in stopwords)
+        self.spellings = {fold(k): fold(v) for k, v in (spellings or {}).items()}
+        self._stemmer = SnowballStemmer("english")
+        self._stem = lru_cache(maxsize=65536)(self._stem_uncached)
+
+    def _stem_uncached(self, word: str) -> str:
+        word = self.spellings.get(word, word)
+        word = _IZE.sub(lambda m: "is" + m.group(1), word)
+        return self._stemmer.stem(word)
+
+    def is_stopword(self, word: str) -> bool:
+        """True for words that carry no topic (after folding)."""
+        return word in self.stopwords or len(word) < 2 and not word.isdigit()
+
+    def word_terms(self, word: str) -> list[str]:
+        """Terms for one folded word: its parts and, for a compound, the joined whole."""
+        parts = [p for p in word.split("-") if p]
+        terms = [self._stem(p) for p in parts if not self.is_stopword(p)]
+        if len(parts) > 1:
+            joined = "".join(parts)
+            if not self.is_stopword(joined):
+                terms.append(self._stem(joined))
+        return terms
+
+    def tokenize(self, text: str) -> list[str]:
+        """The terms of ``text``, in order; the same function serves passages and questions."""
+        terms: list[str] = []
+        for word in words(text):
+            terms.extend(self.word_terms(word))
+        return terms
+
+    def stem_word(self, word: str) -> str:
+        """Stem one already-folded word (used for curated vocabulary)."""
+        return self._stem(word)
+
+
+def train_sentence_splitter(texts: Iterable[str]) -> PunktSentenceTokenizer:
+    """Train Punkt on the knowledge text itself, seeded with known abbreviations."""
+    trainer = PunktTrainer()
+    trainer.INCLUDE_ALL_COLLOCS = True
+    trainer.train("\n\n".join(texts), finalize=True)
+    params: PunktParameters = trainer.get_params()
+    params.abbrev_types.update(ABBREVIATIONS)
+    return PunktSentenceTokenizer(params)
+
+
+def sentence_spans(splitter: PunktSentenceTokenizer, text: str) -> list[tuple[int, int]]:
+    """Character spans of the sentences of one paragraph (verbatim slices of it)."""
+    return [(s, e) for s, e in splitter.span_tokenize(text) if text[s:e].strip()]
+
+
+def word_count(text: str) -> int:
+    """Number of whitespace-separated words."""
+    return len(text.split())

@@ -1,0 +1,70 @@
+"""The tokenizer and sentence splitter."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.text import Analyzer, sentence_spans, train_sentence_splitter, words
+
+STOP = ["the", "of", "and", "is", "a", "to", "in"]
+
+
+def test_case_accents_and_width_are_folded() -> None:
+    analyzer = Analyzer(STOP)
+    assert analyzer.tokenize("CAFÉ Naïve ＮＨＳ") == analyzer.tokenize("cafe naive nhs")
+
+
+def test_hyphenated_compound_matches_joined_and_spaced_spellings() -> None:
+    analyzer = Analyzer(STOP)
+    text_terms = set(analyzer.tokenize("co-terminosity and multi-disciplinary working"))
+    assert set(analyzer.tokenize("coterminosity")) <= text_terms
+    assert set(analyzer.tokenize("multidisciplinary")) <= text_terms
+    assert set(analyzer.tokenize("disciplinary")) <= text_terms
+
+
+def test_unicode_hyphens_and_curly_apostrophes_are_normalised() -> None:
+    analyzer = Analyzer(STOP)
+    assert analyzer.tokenize("joint\u2011working") == analyzer.tokenize("joint-working")
+    assert analyzer.tokenize("Lart\u2019s review") == analyzer.tokenize("Lart's review")
+
+
+def test_possessive_is_stripped() -> None:
+    assert words("Cameron & Lart's (2003) review") == ["cameron", "lart", "2003", "review"]
+
+
+def test_stemming_joins_inflections() -> None:
+    analyzer = Analyzer(STOP)
+    assert analyzer.tokenize("barriers") == analyzer.tokenize("barrier")
+    assert analyzer.tokenize("integrated") == analyzer.tokenize("integration")
+
+
+def test_us_ize_spelling_meets_uk_ise() -> None:
+    analyzer = Analyzer(STOP)
+    assert analyzer.tokenize("organizations prioritized") == analyzer.tokenize(
+        "organisations prioritised")
+
+
+def test_curated_spelling_map_applies_before_stemming() -> None:
+    analyzer = Analyzer(STOP, spellings={"behavior": "behaviour"})
+    assert analyzer.tokenize("behavior") == analyzer.tokenize("behaviour")
+
+
+def test_stop_words_are_dropped_case_insensitively() -> None:
+    analyzer = Analyzer(STOP)
+    assert analyzer.tokenize("The Role of THE school") == analyzer.tokenize("role school")
+
+
+def test_punkt_keeps_et_al_and_eg_inside_sentences() -> None:
+    text = ("Smith et al. (2003) found gaps in provision. Barriers, e.g. funding, recur "
+            "in studies. Joint training helps.")
+    splitter = train_sentence_splitter([text])
+    sentences = [text[s:e] for s, e in sentence_spans(splitter, text)]
+    assert sentences == ["Smith et al. (2003) found gaps in provision.",
+                         "Barriers, e.g. funding, recur in studies.", "Joint training helps."]
+
+
+@given(st.text())
+def test_tokenize_never_fails_and_yields_clean_terms(text: str) -> None:
+    terms = Analyzer(STOP).tokenize(text)
+    assert all(t and " " not in t and t == t.casefold() for t in terms)
