@@ -29,8 +29,8 @@ _LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 class Policy:
     """When to answer and how much to quote; calibrated with ``evidence-bot eval``."""
 
-    min_coverage: float = 0.5
-    min_score: float = 1.0
+    min_coverage: float = 0.4
+    min_score: float = 0.0
     follow_ratio: float = 0.45
     max_quote_words: int = 75
     max_question_chars: int = 1000
@@ -89,7 +89,7 @@ class Core:
                       quotes=quotes, notices=tuple(notices))
 
     def _supported(self, hit: Hit) -> bool:
-        return hit.coverage >= self.policy.min_coverage and hit.score >= self.policy.min_score
+        return hit.coverage >= self.policy.min_coverage and hit.score > self.policy.min_score
 
     def _found_message(self, quotes: tuple[Quote, ...]) -> str:
         sources = sorted({q.source for q in quotes})

@@ -90,6 +90,9 @@ class Tuning:
     synonym_weight: float = 0.6
     paragraph_weight: float = 0.35
     heading_weight: float = 0.5
+    synonym_credit: float = 0.6
+    unknown_weight: float = 1.0
+    generic_weight: float = 0.2
 
 
 class Index:
@@ -119,6 +122,7 @@ class Index:
         self.vocabulary = frozenset(self.sentences.idf) | frozenset(self.paragraphs.idf)
         self.max_idf = max(self.sentences.idf.values())
         self.synonyms = self._compile_synonyms(vocab)
+        self.generic = frozenset(t for w in vocab.generic for t in self.analyzer.tokenize(w))
 
     def _compile_synonyms(self, vocab: Vocabulary) -> list[tuple[tuple[str, ...], frozenset[str]]]:
         compiled = []
@@ -153,11 +157,13 @@ class Index:
         return list(merged.values())
 
     def _concept_weight(self, concept: Concept) -> float:
+        if concept.terms <= self.generic and not concept.synonyms:
+            return self.tuning.generic_weight * self.max_idf
         known = [self.sentences.idf[t] for t in concept.terms | concept.synonyms
                  if t in self.sentences.idf]
         # A word the knowledge has never seen, with no synonym it knows, is strong
         # evidence that the question is about something else.
-        return max(known) if known else self.max_idf
+        return max(known) if known else self.tuning.unknown_weight * self.max_idf
 
     def search(self, question: str, k: int = 3) -> list[Hit]:
         """The k best excerpts for a question, best first, with coverage of its content words."""
@@ -212,6 +218,6 @@ class Index:
                 got += weight
             elif c.synonyms & terms:
                 matched.append(c.word)
-                got += weight
+                got += weight * self.tuning.synonym_credit
         coverage = got / total if total else 0.0
         return Hit(paragraph, unit.sentence, unit.sentence, score, coverage, tuple(matched))

@@ -73,6 +73,7 @@ class Vocabulary:
     """Curated language: stop words, UK/US spellings, practitioner synonyms."""
 
     stopwords: frozenset[str] = frozenset()
+    generic: frozenset[str] = frozenset()
     spellings: dict[str, str] = field(default_factory=dict)
     synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
@@ -97,12 +98,18 @@ def bundled_folder() -> Path:
     raise KnowledgeError(here / "knowledge_data", "the bundled knowledge folder is missing")
 
 
+_META = ("__line__", "__keylines__")
+
+
 class _LineLoader(yaml.SafeLoader):
     """A SafeLoader that records each mapping's line as ``__line__``."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         mapping = super().construct_mapping(node, deep=deep)
         mapping["__line__"] = node.start_mark.line + 1
+        mapping["__keylines__"] = {
+            self.construct_object(k, deep=True): k.start_mark.line + 1 for k, _ in node.value
+        }
         return mapping
 
 
@@ -125,13 +132,17 @@ def _parse_yaml(path: Path, text: str, line_offset: int = 0) -> Any:
         raise KnowledgeError(path, f"invalid YAML: {problem}", line) from None
 
 
-def _line_of(value: Any, default: int | None = None) -> int | None:
-    return value.get("__line__", default) if isinstance(value, dict) else default
+def _line_of(value: Any, default: int | None = None, key: Any = None) -> int | None:
+    if not isinstance(value, dict):
+        return default
+    if key is not None and key in value.get("__keylines__", {}):
+        return value["__keylines__"][key]
+    return value.get("__line__", default)
 
 
 def _strip_lines(value: Any) -> Any:
     if isinstance(value, dict):
-        return {k: _strip_lines(v) for k, v in value.items() if k != "__line__"}
+        return {k: _strip_lines(v) for k, v in value.items() if k not in _META}
     if isinstance(value, list):
         return [_strip_lines(v) for v in value]
     return value
@@ -264,38 +275,45 @@ def _load_wordlist(path: Path) -> frozenset[str]:
     return frozenset(words)
 
 
+def _own_or_bundled(folder: Path, name: str) -> Path:
+    path = folder / name
+    return path if path.is_file() else bundled_folder() / name
+
+
 def _load_vocabulary(folder: Path) -> Vocabulary:
-    stop_path = folder / "stopwords.txt"
-    if not stop_path.is_file():
-        stop_path = bundled_folder() / "stopwords.txt"
-    stopwords = _load_wordlist(stop_path)
+    stopwords = _load_wordlist(_own_or_bundled(folder, "stopwords.txt"))
+    generic = _load_wordlist(_own_or_bundled(folder, "generic-words.txt"))
     syn_path = folder / "synonyms.yaml"
     if not syn_path.is_file():
-        return Vocabulary(stopwords=stopwords)
+        return Vocabulary(stopwords=stopwords, generic=generic)
     data = _parse_yaml(syn_path, _read_text(syn_path))
     if data is None:
-        return Vocabulary(stopwords=stopwords)
+        return Vocabulary(stopwords=stopwords, generic=generic)
     if not isinstance(data, dict):
         raise KnowledgeError(syn_path, "must be a mapping with 'spellings' and 'synonyms'", 1)
-    unknown = set(data) - {"spellings", "synonyms", "__line__"}
+    unknown = sorted(set(data) - {"spellings", "synonyms", *_META}, key=str)
     if unknown:
-        raise KnowledgeError(syn_path, f"unknown section {sorted(unknown)[0]!r} (expected "
-                             "'spellings' and 'synonyms')", _line_of(data, 1))
+        raise KnowledgeError(syn_path, f"unknown section {unknown[0]!r} (expected "
+                             "'spellings' and 'synonyms')", _line_of(data, 1, unknown[0]))
     spellings: dict[str, str] = {}
-    for key, value in (data.get("spellings") or {}).items():
-        if key == "__line__":
+    block = data.get("spellings") or {}
+    if not isinstance(block, dict):
+        raise KnowledgeError(syn_path, "'spellings' must map a spelling to another",
+                             _line_of(data, 1, "spellings"))
+    for key, value in block.items():
+        if key in _META:
             continue
         if not isinstance(value, str):
             raise KnowledgeError(syn_path, f"spelling {key!r} must map to one word",
-                                 _line_of(data.get("spellings")))
+                                 _line_of(block, None, key))
         spellings[str(key)] = value
     synonyms: dict[str, tuple[str, ...]] = {}
     block = data.get("synonyms") or {}
     if not isinstance(block, dict):
         raise KnowledgeError(syn_path, "'synonyms' must map a word or phrase to a list",
-                             _line_of(data, 1))
+                             _line_of(data, 1, "synonyms"))
     for key, value in block.items():
-        if key == "__line__":
+        if key in _META:
             continue
         if isinstance(value, str):
             value = [value]
@@ -303,7 +321,8 @@ def _load_vocabulary(folder: Path) -> Vocabulary:
             raise KnowledgeError(syn_path, f"synonyms of {key!r} must be a list of words",
                                  _line_of(block))
         synonyms[str(key)] = tuple(value)
-    return Vocabulary(stopwords=stopwords, spellings=spellings, synonyms=synonyms)
+    return Vocabulary(stopwords=stopwords, generic=generic, spellings=spellings,
+                      synonyms=synonyms)
 
 
 def load_knowledge(folder: str | Path | None = None) -> Knowledge:

@@ -1,0 +1,161 @@
+"""Loading knowledge folders: the bundled review, extra sources, and malformed files."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.core import Core
+from bot.errors import KnowledgeError
+from bot.knowledge import bundled_folder, load_knowledge
+
+SOURCE = """
+---
+title: A test source
+publisher: Test Office
+year: 2020
+url: https://example.org/test
+---
+
+# Part one
+
+## Alpha
+
+First sentence about alpha. Second sentence about alpha.
+
+Back to top
+"""
+
+
+def test_bundled_review_has_every_what_works_subsection() -> None:
+    knowledge = load_knowledge()
+    sections = {p.section_path for p in knowledge.paragraphs}
+    assert sections == {
+        "5. What Works?",
+        "5. What Works? › Financial Uncertainty",
+        "5. What Works? › Professional Culture",
+        "5. What Works? › Clarity of roles and responsibilities",
+        "5. What Works? › Lack of shared understanding",
+        "5. What Works? › Key Success Factors",
+        "5. What Works? › Conclusion",
+    }
+    (source,) = knowledge.sources
+    assert source.title == "Exploring the evidence base for integrated children's services"
+    assert (source.publisher, source.year) == ("Scottish Executive", 2006)
+    assert source.url.endswith("/pages/6/")
+
+
+def test_bundled_text_is_the_review_verbatim() -> None:
+    # Every paragraph occurs, whitespace aside, in the source file; no page furniture.
+    source_text = (bundled_folder() / "sources" / "what-works.md").read_text(encoding="utf-8")
+    flat = " ".join(source_text.split())
+    knowledge = load_knowledge()
+    assert len(knowledge.paragraphs) == 13
+    for paragraph in knowledge.paragraphs:
+        assert " ".join(paragraph.text.split()) in flat
+        assert "Back to top" not in paragraph.text
+        joined = " ".join(paragraph.sentence(i) for i in range(len(paragraph.spans)))
+        assert " ".join(joined.split()) == " ".join(paragraph.text.split())
+
+
+def test_headings_build_a_section_path_and_furniture_is_dropped(write_knowledge) -> None:
+    folder = write_knowledge({"a.md": SOURCE})
+    knowledge = load_knowledge(folder)
+    (paragraph,) = knowledge.paragraphs
+    assert paragraph.section_path == "Part one › Alpha"
+    assert paragraph.text == "First sentence about alpha. Second sentence about alpha."
+    assert len(paragraph.spans) == 2
+
+
+def test_a_second_source_is_indexed_and_named_in_answers(tmp_path: Path) -> None:
+    folder = tmp_path / "knowledge"
+    shutil.copytree(bundled_folder(), folder)
+    fixture = Path(__file__).parent / "fixtures" / "second-source" / "early-years.md"
+    shutil.copy(fixture, folder / "sources" / "early-years.md")
+    core = Core.load(folder)
+    assert len(core.knowledge.sources) == 2
+    answer = core.ask("Do mobile clinics help families in villages get to checks?")
+    assert answer.answered
+    top = answer.quotes[0]
+    assert top.source == "Early years outreach in rural communities"
+    assert top.year == 2019 and top.section == "Findings › Travel"
+    assert top.citations == ("Rural Health Trust 2018",)
+    review = core.ask("What are the financial barriers to integrated working?")
+    assert review.quotes[0].source.startswith("Exploring the evidence base")
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "line"),
+    [
+        ("no front matter\n", "must start with YAML front matter", 1),
+        ("---\ntitle: [unclosed\n---\nText.\n", "invalid YAML", 2),
+        ("---\nyear: 2001\n---\nText.\n", "'title' is required", 2),
+        ("---\ntitle: T\nyear: soon\n---\nText.\n", "'year' must be a year", 2),
+        ("---\ntitle: T\n", "front matter is not closed", 1),
+        ("---\ntitle: T\n---\n\n# Only a heading\n", "has no text", None),
+    ],
+)
+def test_malformed_source_names_file_and_line(write_knowledge, text: str, message: str,
+                                              line: int | None) -> None:
+    folder = write_knowledge({"bad.md": text})
+    with pytest.raises(KnowledgeError) as err:
+        load_knowledge(folder)
+    assert message in str(err.value)
+    assert str(err.value).startswith(str(folder / "bad.md"))
+    assert err.value.line == line
+
+
+def test_source_that_is_not_utf8_is_named(write_knowledge) -> None:
+    folder = write_knowledge({})
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "latin1.md").write_bytes(b"---\ntitle: Caf\xe9\n---\nText.\n")
+    with pytest.raises(KnowledgeError, match=r"latin1\.md: is not valid UTF-8"):
+        load_knowledge(folder)
+
+
+def test_missing_and_empty_folders_are_reported(tmp_path: Path) -> None:
+    with pytest.raises(KnowledgeError, match="knowledge folder not found"):
+        load_knowledge(tmp_path / "nowhere")
+    with pytest.raises(KnowledgeError, match="holds no sources"):
+        load_knowledge(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("themes", "message", "line"),
+    [
+        ("themes:\n  - name: money\n    description: d\n    query: funding\n"
+         "  - name: culture\n    query: culture\n", "'description' is required", 5),
+        ("themes:\n  - name: money\n    description: d\n", "needs a 'query' or 'sections'", 2),
+        ("themes:\n  - name: a\n    description: d\n    query: q\n    aliases: x\n",
+         "'aliases' of theme 'a' must be a list", 2),
+        ("themes: [\n", "invalid YAML", 2),
+        ("themes:\n  - name: a\n    description: d\n    query: q\n"
+         "  - name: A\n    description: d\n    query: q\n", "defined twice", 5),
+    ],
+)
+def test_malformed_themes_file_names_file_and_line(write_knowledge, themes: str, message: str,
+                                                   line: int) -> None:
+    folder = write_knowledge({"a.md": SOURCE, "themes.yaml": themes})
+    with pytest.raises(KnowledgeError) as err:
+        load_knowledge(folder)
+    assert message in str(err.value)
+    assert re.match(rf"^{re.escape(str(folder / 'themes.yaml'))}:{line}: ", str(err.value))
+
+
+def test_malformed_synonyms_file_names_file_and_line(write_knowledge) -> None:
+    folder = write_knowledge({"a.md": SOURCE,
+                              "synonyms.yaml": "synonyms:\n  money: {funding: 1}\n"})
+    with pytest.raises(KnowledgeError, match=r"synonyms\.yaml:2: synonyms of 'money'"):
+        load_knowledge(folder)
+    folder = write_knowledge({"a.md": SOURCE, "synonyms.yaml": "words:\n  a: b\n"})
+    with pytest.raises(KnowledgeError, match="unknown section 'words'"):
+        load_knowledge(folder)
+
+
+def test_folder_without_vocabulary_uses_bundled_stop_words(write_knowledge) -> None:
+    knowledge = load_knowledge(write_knowledge({"a.md": SOURCE}))
+    assert "the" in knowledge.vocabulary.stopwords
+    assert knowledge.themes == ()
