@@ -6,6 +6,7 @@ Wraps rank_bm25 behind ``Index.search(question, k) -> list[Hit]``.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -14,6 +15,16 @@ from rank_bm25 import BM25Okapi
 
 from bot.knowledge import Knowledge, Paragraph, Vocabulary
 from bot.text import Analyzer, words
+
+
+# A parenthesis holding a year is a citation list: "(Cameron & Lart 2003, Harbin 1996)".
+_CITATION_GROUP = re.compile(r"\([^()]*\b(?:1[5-9]|20)\d\d[a-z]?\b[^()]*\)")
+
+
+def split_citations(sentence: str) -> tuple[str, str]:
+    """Separate a sentence's parenthetical citation lists from its prose."""
+    cited = " ".join(m.group(0) for m in _CITATION_GROUP.finditer(sentence))
+    return _CITATION_GROUP.sub(" ", sentence), cited
 
 
 class PositiveIdfBM25(BM25Okapi):
@@ -88,8 +99,10 @@ class Tuning:
     k1: float = 1.2
     b: float = 0.75
     synonym_weight: float = 0.6
-    paragraph_weight: float = 0.35
-    heading_weight: float = 0.5
+    paragraph_weight: float = 0.2
+    heading_weight: float = 0.15
+    neighbour_weight: float = 0.2
+    citation_weight: float = 0.5
     synonym_credit: float = 0.6
     unknown_weight: float = 1.0
     generic_weight: float = 0.2
@@ -105,22 +118,30 @@ class Index:
         self.analyzer = Analyzer(vocab.stopwords, vocab.spellings)
         self.units: list[Unit] = []
         sentence_terms: list[list[str]] = []
+        citation_terms: list[list[str]] = []
         for p_index, paragraph in enumerate(knowledge.paragraphs):
             for s_index in range(len(paragraph.spans)):
                 self.units.append(Unit(p_index, s_index))
-                sentence_terms.append(self.analyzer.tokenize(paragraph.sentence(s_index)))
+                # Long citation lists would otherwise make a sentence look long to
+                # BM25 and sink it; the works cited are searchable in their own field.
+                prose, cited = split_citations(paragraph.sentence(s_index))
+                sentence_terms.append(self.analyzer.tokenize(prose))
+                citation_terms.append(self.analyzer.tokenize(cited))
         if not self.units:
             raise ValueError("no sentences to index")
-        self.unit_terms = [frozenset(t) for t in sentence_terms]
+        self.unit_terms = [frozenset(t) | frozenset(c)
+                           for t, c in zip(sentence_terms, citation_terms)]
         self._positions = {u: i for i, u in enumerate(self.units)}
         t = self.tuning
         self.sentences = PositiveIdfBM25(sentence_terms, k1=t.k1, b=t.b)
+        self.citations = PositiveIdfBM25(citation_terms, k1=t.k1, b=t.b) \
+            if any(citation_terms) else None
         para_terms = [self.analyzer.tokenize(p.text) for p in knowledge.paragraphs]
         self.paragraphs = PositiveIdfBM25(para_terms, k1=t.k1, b=t.b)
         self.heading_terms = [frozenset(self.analyzer.tokenize(" ".join(p.section)))
                               for p in knowledge.paragraphs]
         self.vocabulary = frozenset(self.sentences.idf) | frozenset(self.paragraphs.idf)
-        self.max_idf = max(self.sentences.idf.values())
+        self.max_idf = max(self.paragraphs.idf.values())
         self.synonyms = self._compile_synonyms(vocab)
         self.generic = frozenset(t for w in vocab.generic for t in self.analyzer.tokenize(w))
 
@@ -159,8 +180,8 @@ class Index:
     def _concept_weight(self, concept: Concept) -> float:
         if concept.terms <= self.generic and not concept.synonyms:
             return self.tuning.generic_weight * self.max_idf
-        known = [self.sentences.idf[t] for t in concept.terms | concept.synonyms
-                 if t in self.sentences.idf]
+        known = [self.paragraphs.idf[t] for t in concept.terms | concept.synonyms
+                 if t in self.paragraphs.idf]
         # A word the knowledge has never seen, with no synonym it knows, is strong
         # evidence that the question is about something else.
         return max(known) if known else self.tuning.unknown_weight * self.max_idf
@@ -193,15 +214,23 @@ class Index:
               candidates: Sequence[int], k: int) -> list[Hit]:
         t = self.tuning
         sent = self.sentences.weighted_scores(weights)
+        if self.citations is not None:
+            sent = sent + t.citation_weight * self.citations.weighted_scores(weights)
         para = self.paragraphs.weighted_scores(weights)
+        idf = self.paragraphs.idf
         para_max = float(para.max()) if para.size and para.max() > 0 else 1.0
         sent_max = float(sent.max()) if sent.size and sent.max() > 0 else 1.0
         scored = []
         for i in candidates:
             unit = self.units[i]
-            heading = sum(w for term, w in weights.items() if term in self.heading_terms[unit.paragraph])
-            score = (float(sent[i]) + t.paragraph_weight * sent_max * float(para[unit.paragraph]) / para_max
-                     + t.heading_weight * heading)
+            heading = sum(w * idf.get(term, 0.0) for term, w in weights.items()
+                          if term in self.heading_terms[unit.paragraph])
+            neighbours = [float(sent[j]) for j in (i - 1, i + 1) if 0 <= j < len(self.units)
+                          and self.units[j].paragraph == unit.paragraph]
+            score = (float(sent[i])
+                     + t.paragraph_weight * sent_max * float(para[unit.paragraph]) / para_max
+                     + t.heading_weight * heading
+                     + t.neighbour_weight * (max(neighbours) if neighbours else 0.0))
             scored.append((score, i))
         scored.sort(key=lambda item: (-item[0], item[1]))
         return [self._hit(self.units[i], s, concepts) for s, i in scored[: max(k, 0)] if s > 0]

@@ -1,0 +1,77 @@
+"""Answer quality on the curated question sets in knowledge/eval: a change that breaks answers fails."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.core import Core
+from bot.errors import KnowledgeError
+from bot.evaluate import evaluate, load_question_set
+from bot.knowledge import bundled_folder
+
+EVAL = bundled_folder() / "eval"
+# Floors at the figures measured when each set was last tuned (see README,
+# "How answers are chosen"); raise them as the method improves.
+FLOORS = {
+    "dev-questions.yaml": {"hit@1": 0.80, "hit@3": 0.90, "false_abstentions": 0, "answered_oos": 0},
+    "practitioner-questions.yaml": {"hit@1": 0.73, "hit@3": 0.79, "false_abstentions": 10,
+                                    "answered_oos": 2},
+}
+
+
+@pytest.mark.parametrize("name", sorted(FLOORS))
+def test_curated_question_set_meets_its_floor(core: Core, name: str) -> None:
+    report = evaluate(core, load_question_set(EVAL / name)).to_dict()
+    floor = FLOORS[name]
+    assert report["hit@1"] >= floor["hit@1"], report["misses"]
+    assert report["hit@3"] >= floor["hit@3"], report["misses"]
+    assert report["false_abstentions"] <= floor["false_abstentions"]
+    assert report["out_of_scope"] - report["out_of_scope_abstained"] <= floor["answered_oos"]
+    assert report["mean_first_quote_words"] <= 60
+
+
+def test_every_curated_set_is_tested() -> None:
+    assert {p.name for p in EVAL.glob("*.yaml")} == set(FLOORS)
+
+
+def test_every_gold_string_is_in_the_knowledge(core: Core) -> None:
+    text = " ".join(" ".join(p.text.split()) for p in core.knowledge.paragraphs).casefold()
+    for path in EVAL.glob("*.yaml"):
+        for item in load_question_set(path).in_scope:
+            assert any(" ".join(g.split()).casefold() in text for g in item.gold), item.question
+
+
+def test_eval_command_prints_figures_and_json(tmp_path: Path) -> None:
+    qs = tmp_path / "qs.yaml"
+    qs.write_text("in_scope:\n  - q: Is co-terminosity effective?\n    gold: [co-terminosity]"
+                  "\nout_of_scope:\n  - Who won the World Cup in 2018?\n",
+                  encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "bot", "eval", str(qs)], capture_output=True,
+                            text=True, check=True)
+    assert "hit@1:                   1.000 (1/1)" in result.stdout
+    assert "out-of-scope abstained:  1/1" in result.stdout
+    result = subprocess.run([sys.executable, "-m", "bot", "eval", "--json", str(qs)],
+                            capture_output=True, text=True, check=True)
+    data = json.loads(result.stdout)
+    assert data["hit@1"] == 1.0 and data["mrr"] == 1.0 and data["misses"] == []
+
+
+def test_a_miss_is_reported_with_what_was_quoted(core: Core, tmp_path: Path) -> None:
+    qs = tmp_path / "qs.yaml"
+    qs.write_text("in_scope:\n  - q: funding\n    gold: [a sentence that is not there]\n",
+                  encoding="utf-8")
+    report = evaluate(core, load_question_set(qs))
+    assert report.to_dict()["hit@1"] == 0.0
+    assert report.misses[0]["quoted"] and "MISS (not found): funding" in report.text()
+
+
+def test_malformed_question_set_names_file_and_line(tmp_path: Path) -> None:
+    qs = tmp_path / "qs.yaml"
+    qs.write_text("in_scope:\n  - q: fine\n    gold: [x]\n  - q: no gold\n", encoding="utf-8")
+    with pytest.raises(KnowledgeError, match=r"qs\.yaml:4: each in_scope item needs"):
+        load_question_set(qs)
