@@ -46,8 +46,6 @@ def _parser() -> argparse.ArgumentParser:
     slack.add_argument("--host", default="0.0.0.0", help="HTTP mode: address to bind")
     slack.add_argument("--port", type=int, default=3000, help="HTTP mode: port (default 3000)")
 
-    bench = sub.add_parser("bench", help="measure start-up, batch and HTTP-mode speed")
-    bench.add_argument("--quick", action="store_true", help="a smaller, faster run")
     return parser
 
 
@@ -149,16 +147,9 @@ def cmd_slack(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     return 0
 
 
-def cmd_bench(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
-    """Run the benchmark."""
-    from bot.bench import run_bench
-
-    return run_bench(quick=args.quick, out=out)
-
-
 COMMANDS = {
     "ask": cmd_ask, "themes": cmd_themes, "theme": cmd_theme, "console": cmd_console,
-    "check": cmd_check, "eval": cmd_eval, "slack": cmd_slack, "bench": cmd_bench,
+    "check": cmd_check, "eval": cmd_eval, "slack": cmd_slack,
 }
 
 

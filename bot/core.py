@@ -92,10 +92,11 @@ class Core:
         return hit.coverage >= self.policy.min_coverage and hit.score > self.policy.min_score
 
     def _found_message(self, quotes: tuple[Quote, ...]) -> str:
-        sources = sorted({q.source for q in quotes})
-        where = sources[0] if len(sources) == 1 else "the knowledge sources"
-        noun = "passage" if len(quotes) == 1 else "passages"
-        return f"Here is what {where} says ({len(quotes)} {noun}, best first):"
+        titles = list(dict.fromkeys(q.source for q in quotes))
+        where = f"“{titles[0]}”" if len(titles) == 1 else f"{len(titles)} sources"
+        noun = "passage" if len(quotes) == 1 else f"{len(quotes)} passages"
+        best = "" if len(quotes) == 1 else ", best match first"
+        return f"From {where}: {noun} quoted word for word{best}."
 
     def _refuse(self, text: str, message: str, notices: list[str]) -> Answer:
         names = tuple(t.name for t in self.themes)

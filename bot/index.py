@@ -193,8 +193,10 @@ class Index:
             return []
         weights: dict[str, float] = {}
         for c in concepts:
+            # Generic phrasing ("way", "matter") ranks as little as it counts for coverage.
+            own = self.tuning.generic_weight if c.terms <= self.generic else 1.0
             for term in c.terms:
-                weights[term] = max(weights.get(term, 0.0), 1.0)
+                weights[term] = max(weights.get(term, 0.0), own)
             for term in c.synonyms:
                 weights[term] = max(weights.get(term, 0.0), self.tuning.synonym_weight)
         return self._rank(concepts, weights, range(len(self.units)), k)
