@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from rank_bm25 import BM25Okapi
@@ -42,21 +42,36 @@ class PositiveIdfBM25(BM25Okapi):
             self.idf[word] = math.log(1.0 + (n_docs - freq + 0.5) / (freq + 0.5))
         self.average_idf = sum(self.idf.values()) / max(len(self.idf), 1)
 
-    def weighted_scores(self, weights: dict[str, float]) -> np.ndarray:
-        """BM25 scores of every document for a query whose terms carry weights."""
-        score = np.zeros(self.corpus_size)
-        for term, weight in weights.items():
-            if term in self.idf and weight > 0:
-                score += weight * self.get_scores([term])
-        return score
+    def with_statistics(self, other: BM25Okapi) -> PositiveIdfBM25:
+        """Score with another corpus's IDF and average length (the single sentences)."""
+        self.idf = other.idf
+        self.avgdl = other.avgdl
+        return self
+
+    def group_scores(self, groups: Sequence[dict[str, float]]) -> np.ndarray:
+        """BM25 scores of every document for a query of term groups.
+
+        Each group is one content word of the question with its synonyms; a
+        document earns the best of a group's weighted terms, not their sum, so a
+        word with many synonyms cannot outweigh the rest of the question.
+        """
+        total = np.zeros(self.corpus_size)
+        for group in groups:
+            best = np.zeros(self.corpus_size)
+            for term, weight in group.items():
+                if term in self.idf and weight > 0:
+                    best = np.maximum(best, weight * self.get_scores([term]))
+            total += best
+        return total
 
 
 @dataclass(frozen=True)
 class Unit:
-    """One indexed sentence: paragraph index and sentence index within it."""
+    """One indexed excerpt: sentences first..last of one paragraph."""
 
     paragraph: int
-    sentence: int
+    first: int
+    last: int
 
 
 @dataclass(frozen=True)
@@ -84,13 +99,6 @@ class Hit:
         """The excerpt, verbatim."""
         return self.paragraph.excerpt(self.first, self.last)
 
-    @property
-    def id(self) -> str:
-        """A stable id: source, paragraph number and sentence range."""
-        p = self.paragraph
-        rng = f"{self.first + 1}" if self.first == self.last else f"{self.first + 1}-{self.last + 1}"
-        return f"{p.source.id}#p{p.number + 1}.s{rng}"
-
 
 @dataclass(frozen=True)
 class Tuning:
@@ -98,49 +106,65 @@ class Tuning:
 
     k1: float = 1.2
     b: float = 0.75
+    window: int = 2
     synonym_weight: float = 0.6
     paragraph_weight: float = 0.2
-    heading_weight: float = 0.15
-    neighbour_weight: float = 0.2
+    heading_boost: float = 1.0
     citation_weight: float = 0.5
     synonym_credit: float = 0.6
     unknown_weight: float = 1.0
     generic_weight: float = 0.2
+    coord_power: float = 0.0
+    lead_boost: float = 0.6
+
+
+def _windows(paragraph: Paragraph, size: int) -> list[tuple[int, int]]:
+    count = len(paragraph.spans)
+    return [(first, min(first + width, count) - 1)
+            for width in range(1, size + 1) for first in range(count - width + 1)]
 
 
 class Index:
-    """Sentence-level BM25 over a knowledge folder, with query-side synonyms."""
+    """BM25 over excerpts of 1..window sentences, with paragraph and heading context."""
 
     def __init__(self, knowledge: Knowledge, tuning: Tuning | None = None) -> None:
         self.knowledge = knowledge
-        self.tuning = tuning or Tuning()
+        self.tuning = t = tuning or Tuning()
         vocab: Vocabulary = knowledge.vocabulary
         self.analyzer = Analyzer(vocab.stopwords, vocab.spellings)
+        sentence_prose: list[list[str]] = []
         self.units: list[Unit] = []
-        sentence_terms: list[list[str]] = []
-        citation_terms: list[list[str]] = []
+        prose_terms: list[list[str]] = []
+        cited_terms: list[list[str]] = []
         for p_index, paragraph in enumerate(knowledge.paragraphs):
-            for s_index in range(len(paragraph.spans)):
-                self.units.append(Unit(p_index, s_index))
-                # Long citation lists would otherwise make a sentence look long to
-                # BM25 and sink it; the works cited are searchable in their own field.
-                prose, cited = split_citations(paragraph.sentence(s_index))
-                sentence_terms.append(self.analyzer.tokenize(prose))
-                citation_terms.append(self.analyzer.tokenize(cited))
+            # Long citation lists would otherwise make a sentence look long to BM25
+            # and sink it; the works cited are searchable in a field of their own.
+            split = [split_citations(paragraph.sentence(i)) for i in range(len(paragraph.spans))]
+            prose = [self.analyzer.tokenize(p) for p, _ in split]
+            cited = [self.analyzer.tokenize(c) for _, c in split]
+            sentence_prose.extend(prose)
+            for first, last in _windows(paragraph, max(1, t.window)):
+                self.units.append(Unit(p_index, first, last))
+                prose_terms.append([w for i in range(first, last + 1) for w in prose[i]])
+                cited_terms.append([w for i in range(first, last + 1) for w in cited[i]])
         if not self.units:
             raise ValueError("no sentences to index")
-        self.unit_terms = [frozenset(t) | frozenset(c)
-                           for t, c in zip(sentence_terms, citation_terms)]
-        self._positions = {u: i for i, u in enumerate(self.units)}
-        t = self.tuning
-        self.sentences = PositiveIdfBM25(sentence_terms, k1=t.k1, b=t.b)
-        self.citations = PositiveIdfBM25(citation_terms, k1=t.k1, b=t.b) \
-            if any(citation_terms) else None
+        self.unit_terms = [frozenset(p) | frozenset(c) for p, c in zip(prose_terms, cited_terms)]
+        # Statistics come from single sentences, so a two-sentence excerpt counts as
+        # long and wins only when it matches more of the question than either half.
+        sentences = PositiveIdfBM25(sentence_prose, k1=t.k1, b=t.b)
+        self.prose = PositiveIdfBM25(prose_terms, k1=t.k1, b=t.b).with_statistics(sentences)
+        self.cited = (PositiveIdfBM25(cited_terms, k1=t.k1, b=t.b) if any(cited_terms)
+                      else None)
         para_terms = [self.analyzer.tokenize(p.text) for p in knowledge.paragraphs]
         self.paragraphs = PositiveIdfBM25(para_terms, k1=t.k1, b=t.b)
         self.heading_terms = [frozenset(self.analyzer.tokenize(" ".join(p.section)))
                               for p in knowledge.paragraphs]
-        self.vocabulary = frozenset(self.sentences.idf) | frozenset(self.paragraphs.idf)
+        paragraphs_ = knowledge.paragraphs
+        self.section_leads = frozenset(
+            i for i, p in enumerate(paragraphs_)
+            if i == 0 or p.section != paragraphs_[i - 1].section or p.source != paragraphs_[i - 1].source)
+        self.vocabulary = frozenset(self.paragraphs.idf).union(*self.heading_terms)
         self.max_idf = max(self.paragraphs.idf.values())
         self.synonyms = self._compile_synonyms(vocab)
         self.generic = frozenset(t for w in vocab.generic for t in self.analyzer.tokenize(w))
@@ -178,68 +202,80 @@ class Index:
         return list(merged.values())
 
     def _concept_weight(self, concept: Concept) -> float:
-        if concept.terms <= self.generic and not concept.synonyms:
+        if concept.terms <= self.generic:
             return self.tuning.generic_weight * self.max_idf
-        known = [self.paragraphs.idf[t] for t in concept.terms | concept.synonyms
-                 if t in self.paragraphs.idf]
+        # Words found only in headings are as rare as words can be.
+        known = [self.paragraphs.idf.get(t, self.max_idf) for t in concept.terms | concept.synonyms
+                 if t in self.vocabulary]
         # A word the knowledge has never seen, with no synonym it knows, is strong
         # evidence that the question is about something else.
         return max(known) if known else self.tuning.unknown_weight * self.max_idf
+
+    def _groups(self, concepts: Sequence[Concept], synonyms: bool = True) -> list[dict[str, float]]:
+        groups = []
+        for c in concepts:
+            # Generic phrasing ("way", "matter") ranks as little as it counts for coverage.
+            own = self.tuning.generic_weight if c.terms <= self.generic else 1.0
+            group = dict.fromkeys(c.synonyms, own * self.tuning.synonym_weight) if synonyms else {}
+            group.update(dict.fromkeys(c.terms, own))
+            groups.append(group)
+        return groups
 
     def search(self, question: str, k: int = 3) -> list[Hit]:
         """The k best excerpts for a question, best first, with coverage of its content words."""
         concepts = self.concepts(question)
         if not concepts:
             return []
-        weights: dict[str, float] = {}
-        for c in concepts:
-            # Generic phrasing ("way", "matter") ranks as little as it counts for coverage.
-            own = self.tuning.generic_weight if c.terms <= self.generic else 1.0
-            for term in c.terms:
-                weights[term] = max(weights.get(term, 0.0), own)
-            for term in c.synonyms:
-                weights[term] = max(weights.get(term, 0.0), self.tuning.synonym_weight)
-        return self._rank(concepts, weights, range(len(self.units)), k)
+        return self._rank(concepts, self._groups(concepts), range(len(self.units)), k)
 
     def rank_within(self, query: str, paragraphs: Sequence[int] | None, k: int) -> list[Hit]:
-        """Rank sentences for a curated query, optionally only within some paragraphs."""
+        """Rank excerpts for a curated query, optionally only within some paragraphs."""
         concepts = self.concepts(query)
-        weights = {t: 1.0 for c in concepts for t in c.terms}
         allowed = set(paragraphs) if paragraphs is not None else None
         candidates = [i for i, u in enumerate(self.units)
-                      if allowed is None or u.paragraph in allowed]
-        if not weights:
-            return [self._hit(self.units[i], 0.0, concepts) for i in candidates[:k]]
-        return self._rank(concepts, weights, candidates, k)
+                      if (allowed is None or u.paragraph in allowed) and u.first == u.last]
+        if not concepts:
+            return [self._hit(i, 0.0, concepts) for i in candidates[:k]]
+        return self._rank(concepts, self._groups(concepts, synonyms=False), candidates, k)
 
-    def _rank(self, concepts: list[Concept], weights: dict[str, float],
+    def _rank(self, concepts: list[Concept], groups: list[dict[str, float]],
               candidates: Sequence[int], k: int) -> list[Hit]:
         t = self.tuning
-        sent = self.sentences.weighted_scores(weights)
-        if self.citations is not None:
-            sent = sent + t.citation_weight * self.citations.weighted_scores(weights)
-        para = self.paragraphs.weighted_scores(weights)
-        idf = self.paragraphs.idf
-        para_max = float(para.max()) if para.size and para.max() > 0 else 1.0
-        sent_max = float(sent.max()) if sent.size and sent.max() > 0 else 1.0
+        score = self.prose.group_scores(groups)
+        if self.cited is not None:
+            score = score + t.citation_weight * self.cited.group_scores(groups)
+        para = self.paragraphs.group_scores(groups)
+        para = para / para.max() if para.size and para.max() > 0 else para
+        top = float(score.max()) if score.size and score.max() > 0 else 1.0
         scored = []
         for i in candidates:
             unit = self.units[i]
-            heading = sum(w * idf.get(term, 0.0) for term, w in weights.items()
-                          if term in self.heading_terms[unit.paragraph])
-            neighbours = [float(sent[j]) for j in (i - 1, i + 1) if 0 <= j < len(self.units)
-                          and self.units[j].paragraph == unit.paragraph]
-            score = (float(sent[i])
-                     + t.paragraph_weight * sent_max * float(para[unit.paragraph]) / para_max
-                     + t.heading_weight * heading
-                     + t.neighbour_weight * (max(neighbours) if neighbours else 0.0))
-            scored.append((score, i))
+            value = float(score[i]) + t.paragraph_weight * top * float(para[unit.paragraph])
+            share = self._heading_share(concepts, unit.paragraph)
+            value *= 1.0 + t.heading_boost * share
+            if unit.first == 0 and unit.paragraph in self.section_leads:
+                # A question that names a section is answered by how the section opens.
+                value *= 1.0 + t.lead_boost * share ** 2
+            scored.append((value, i))
         scored.sort(key=lambda item: (-item[0], item[1]))
-        return [self._hit(self.units[i], s, concepts) for s, i in scored[: max(k, 0)] if s > 0]
+        hits = [self._hit(i, v, concepts) for v, i in scored[: max(k, 0) * 4] if v > 0]
+        if t.coord_power:
+            # Reward excerpts that match more of the question's distinct words.
+            hits = [replace(h, score=h.score * h.coverage ** t.coord_power) for h in hits]
+            hits.sort(key=lambda h: -h.score)
+        return hits[:k]
 
-    def _hit(self, unit: Unit, score: float, concepts: list[Concept]) -> Hit:
+    def _heading_share(self, concepts: list[Concept], paragraph: int) -> float:
+        """How much of the question its section's headings name (idf-weighted)."""
+        heading = self.heading_terms[paragraph]
+        total = sum(self._concept_weight(c) for c in concepts)
+        named = sum(self._concept_weight(c) for c in concepts if (c.terms | c.synonyms) & heading)
+        return named / total if total else 0.0
+
+    def _hit(self, index: int, score: float, concepts: list[Concept]) -> Hit:
+        unit = self.units[index]
         paragraph = self.knowledge.paragraphs[unit.paragraph]
-        terms = self.unit_terms[self._positions[unit]] | self.heading_terms[unit.paragraph]
+        terms = self.unit_terms[index] | self.heading_terms[unit.paragraph]
         matched, total, got = [], 0.0, 0.0
         for c in concepts:
             weight = self._concept_weight(c)
@@ -251,4 +287,4 @@ class Index:
                 matched.append(c.word)
                 got += weight * self.tuning.synonym_credit
         coverage = got / total if total else 0.0
-        return Hit(paragraph, unit.sentence, unit.sentence, score, coverage, tuple(matched))
+        return Hit(paragraph, unit.first, unit.last, score, coverage, tuple(matched))

@@ -19,7 +19,7 @@ EVAL = bundled_folder() / "eval"
 # "How answers are chosen"); raise them as the method improves.
 FLOORS = {
     "dev-questions.yaml": {"hit@1": 0.80, "hit@3": 0.90, "false_abstentions": 0, "answered_oos": 0},
-    "practitioner-questions.yaml": {"hit@1": 0.74, "hit@3": 0.77, "false_abstentions": 8,
+    "practitioner-questions.yaml": {"hit@1": 0.81, "hit@3": 0.83, "false_abstentions": 7,
                                     "answered_oos": 2},
 }
 
