@@ -82,11 +82,16 @@ class Core:
                                 "common ones). Try naming the topic, for example “funding” or "
                                 "“professional culture”.", notices)
         if not hits or not self._supported(hits[0]):
-            return self._refuse(text, "I couldn't find anything in the review that answers "
-                                "that, so I won't guess.", notices)
+            return self._refuse(text, f"I couldn't find anything in {self._holdings} that "
+                                "answers that, so I won't guess.", notices)
         quotes = self._compose(hits)
         return Answer(question=text, answered=True, message=self._found_message(quotes),
                       quotes=quotes, notices=tuple(notices))
+
+    @property
+    def _holdings(self) -> str:
+        sources = self.knowledge.sources
+        return f"“{sources[0].title}”" if len(sources) == 1 else f"the {len(sources)} sources I hold"
 
     def _supported(self, hit: Hit) -> bool:
         return hit.coverage >= self.policy.min_coverage and hit.score > self.policy.min_score

@@ -287,4 +287,5 @@ class Index:
                 matched.append(c.word)
                 got += weight * self.tuning.synonym_credit
         coverage = got / total if total else 0.0
-        return Hit(paragraph, unit.first, unit.last, score, coverage, tuple(matched))
+        return Hit(paragraph, unit.first, unit.last, score, coverage,
+                   tuple(dict.fromkeys(matched)))

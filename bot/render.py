@@ -38,7 +38,7 @@ def to_text(answer: Answer) -> str:
             lines.append(_wrap("Matched: " + ", ".join(quote.matched_terms), "   "))
     if answer.suggestions:
         lines.append("")
-        lines.append("Themes you could try: " + ", ".join(answer.suggestions))
+        lines.append(_wrap("Themes you could try: " + ", ".join(answer.suggestions), ""))
     return "\n".join(lines)
 
 
