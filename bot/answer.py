@@ -45,6 +45,7 @@ class Answer:
     suggestions: tuple[str, ...] = ()
     notices: tuple[str, ...] = field(default=())
     kind: str = "question"
+    personal_data: bool = False
 
     def to_dict(self) -> dict[str, object]:
         """The JSON object ``ask --json`` prints."""
@@ -55,4 +56,5 @@ class Answer:
             "passages": [q.to_dict() for q in self.quotes],
             "suggestions": list(self.suggestions),
             "notices": list(self.notices),
+            "personal_data": self.personal_data,
         }

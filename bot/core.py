@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bot.answer import Answer, Quote
@@ -12,6 +12,7 @@ from bot.citations import parse_citations
 from bot.errors import ThemeNotFound
 from bot.index import Hit, Index, Tuning
 from bot.knowledge import Knowledge, Theme, load_knowledge
+from bot.privacy import personal_data_notice
 from bot.text import fold, word_count, words
 
 MAX_QUOTES = 3
@@ -73,6 +74,13 @@ class Core:
             text = cut.rsplit(" ", 1)[0] if " " in cut[limit // 2 :] else cut
             notices.append(f"Your question was long, so only its first {limit:,} characters "
                            "were used.")
+        privacy = personal_data_notice(text)
+        if privacy:
+            notices.append(privacy)
+        answer = self._answer(text, notices)
+        return replace(answer, personal_data=privacy is not None)
+
+    def _answer(self, text: str, notices: list[str]) -> Answer:
         if not _LETTER_OR_DIGIT.search(text):
             return self._refuse(text, "Please ask a question in words, for example: "
                                 "“What gets in the way of joint working?”", notices)

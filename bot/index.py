@@ -201,8 +201,14 @@ class Index:
             merged[term] = Concept(old.word if old else word, frozenset({term}), syn_f)
         return list(merged.values())
 
+    def _is_generic(self, concept: Concept) -> bool:
+        # Numbers the knowledge never mentions (phone numbers, dates) say nothing
+        # about the topic either way.
+        return concept.terms <= self.generic or (
+            concept.word.isdigit() and not concept.terms & self.vocabulary)
+
     def _concept_weight(self, concept: Concept) -> float:
-        if concept.terms <= self.generic:
+        if self._is_generic(concept):
             return self.tuning.generic_weight * self.max_idf
         # Words found only in headings are as rare as words can be.
         known = [self.paragraphs.idf.get(t, self.max_idf) for t in concept.terms | concept.synonyms
@@ -215,7 +221,7 @@ class Index:
         groups = []
         for c in concepts:
             # Generic phrasing ("way", "matter") ranks as little as it counts for coverage.
-            own = self.tuning.generic_weight if c.terms <= self.generic else 1.0
+            own = self.tuning.generic_weight if self._is_generic(c) else 1.0
             group = dict.fromkeys(c.synonyms, own * self.tuning.synonym_weight) if synonyms else {}
             group.update(dict.fromkeys(c.terms, own))
             groups.append(group)
