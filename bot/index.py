@@ -16,7 +16,6 @@ from rank_bm25 import BM25Okapi
 from bot.knowledge import Knowledge, Paragraph, Vocabulary
 from bot.text import Analyzer, words
 
-
 # A parenthesis holding a year is a citation list: "(Cameron & Lart 2003, Harbin 1996)".
 _CITATION_GROUP = re.compile(r"\([^()]*\b(?:1[5-9]|20)\d\d[a-z]?\b[^()]*\)")
 
@@ -149,7 +148,7 @@ class Index:
                 cited_terms.append([w for i in range(first, last + 1) for w in cited[i]])
         if not self.units:
             raise ValueError("no sentences to index")
-        self.unit_terms = [frozenset(p) | frozenset(c) for p, c in zip(prose_terms, cited_terms)]
+        self.unit_terms = [frozenset(p) | frozenset(c) for p, c in zip(prose_terms, cited_terms, strict=True)]
         # Statistics come from single sentences, so a two-sentence excerpt counts as
         # long and wins only when it matches more of the question than either half.
         sentences = PositiveIdfBM25(sentence_prose, k1=t.k1, b=t.b)
@@ -195,7 +194,7 @@ class Index:
                     for j in range(i, i + n):
                         extra[j] |= targets
         merged: dict[str, Concept] = {}
-        for (word, term), syn in zip(positions, extra):
+        for (word, term), syn in zip(positions, extra, strict=True):
             old = merged.get(term)
             syn_f = frozenset(syn - {term}) | (old.synonyms if old else frozenset())
             merged[term] = Concept(old.word if old else word, frozenset({term}), syn_f)
