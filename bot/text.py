@@ -48,7 +48,9 @@ def words(text: str) -> list[str]:
 class Analyzer:
     """Turns text into BM25 terms: fold, split compounds, respell, drop stop words, stem."""
 
-    def __init__(self, stopwords: Iterable[str] = (), spellings: Mapping[str, str] | None = None):
+    def __init__(self, stopwords: Iterable[str] = (), spellings: Mapping[str, str] | None = None,
+                 double_stem: bool = True):
+        self.double_stem = double_stem
         self.stopwords = frozenset(fold(w) for w in stopwords)
         self.spellings = {fold(k): fold(v) for k, v in (spellings or {}).items()}
         self._stemmer = SnowballStemmer("english")
@@ -57,7 +59,10 @@ class Analyzer:
     def _stem_uncached(self, word: str) -> str:
         word = self.spellings.get(word, word)
         word = _IZE.sub(lambda m: "is" + m.group(1), word)
-        return self._stemmer.stem(word)
+        # Snowball leaves derivations apart ("professional" -> "profession", but
+        # "professions" -> "profess"); a second pass brings most of them together.
+        stem = self._stemmer.stem(word)
+        return self._stemmer.stem(stem) if self.double_stem else stem
 
     def is_stopword(self, word: str) -> bool:
         """True for words that carry no topic (after folding)."""
