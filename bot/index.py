@@ -163,7 +163,8 @@ class Index:
         self.section_leads = frozenset(
             i for i, p in enumerate(paragraphs_)
             if i == 0 or p.section != paragraphs_[i - 1].section or p.source != paragraphs_[i - 1].source)
-        self.vocabulary = frozenset(self.paragraphs.idf).union(*self.heading_terms)
+        self.prose_vocabulary = frozenset(self.paragraphs.idf)
+        self.vocabulary = self.prose_vocabulary.union(*self.heading_terms)
         self.max_idf = max(self.paragraphs.idf.values())
         self.synonyms = self._compile_synonyms(vocab)
         self.generic = frozenset(t for w in vocab.generic for t in self.analyzer.tokenize(w))
@@ -180,25 +181,58 @@ class Index:
         return compiled
 
     def concepts(self, question: str) -> list[Concept]:
-        """The question's content words, each with its stem and synonym terms."""
-        positions: list[tuple[str, str]] = []  # (surface word, term)
+        """The question's content words, each with its stem, compound and synonym terms."""
+        entries: list[tuple[str, str, frozenset[str]]] = []  # (surface word, term, alternatives)
         for word in words(question):
-            for term in self.analyzer.word_terms(word):
-                positions.append((word, term))
-        terms = [t for _, t in positions]
-        extra: list[set[str]] = [set() for _ in positions]
+            entries.extend(self._word_entries(word))
+        terms = [t for _, t, _ in entries]
+        extra: list[set[str]] = [set() for _ in entries]
         for key, targets in self.synonyms:
             n = len(key)
             for i in range(len(terms) - n + 1):
                 if tuple(terms[i : i + n]) == key:
                     for j in range(i, i + n):
                         extra[j] |= targets
+            if n == 1:
+                # A one-word key also matches a compound written apart or hyphenated.
+                for j, (_, _, alternatives) in enumerate(entries):
+                    if key[0] in alternatives:
+                        extra[j] |= targets
         merged: dict[str, Concept] = {}
-        for (word, term), syn in zip(positions, extra, strict=True):
+        for (word, term, alternatives), syn in zip(entries, extra, strict=True):
+            own = frozenset({term}) | alternatives
             old = merged.get(term)
-            syn_f = frozenset(syn - {term}) | (old.synonyms if old else frozenset())
-            merged[term] = Concept(old.word if old else word, frozenset({term}), syn_f)
+            if old is not None:
+                own, syn = own | old.terms, syn | old.synonyms
+            merged[term] = Concept(old.word if old else word, own, frozenset(syn) - own)
         return list(merged.values())
+
+    def _word_entries(self, word: str) -> list[tuple[str, str, frozenset[str]]]:
+        """One entry per part of a word; a compound's joined form is each part's alternative.
+
+        So "multi-agency", "multi agency" and "multiagency" all count as two words,
+        and each meets text that writes the compound either way.
+        """
+        parts = [p for p in word.split("-") if p] if "-" in word else (
+            self._decompound(word) or [word])
+        if len(parts) == 1:
+            return [(word, t, frozenset()) for t in self.analyzer.word_terms(word)]
+        joined = frozenset(self.analyzer.word_terms("".join(parts)))
+        part_terms = [t for p in parts for t in self.analyzer.word_terms(p)]
+        if not part_terms:
+            return [(word, t, frozenset()) for t in joined]
+        return [(word, t, joined - {t}) for t in part_terms]
+
+    def _decompound(self, word: str) -> list[str]:
+        """Split a closed compound the knowledge writes apart ("jointworking", "multiagency")."""
+        if len(word) < 7:
+            return []
+        for cut in range(2, len(word) - 3):
+            left, right = word[:cut], word[cut:]
+            if all(not self.analyzer.is_stopword(p) and self.analyzer.stem_word(p) in
+                   self.prose_vocabulary for p in (left, right)):
+                return [left, right]
+        return []
 
     def _is_generic(self, concept: Concept) -> bool:
         # Numbers the knowledge never mentions (phone numbers, dates) say nothing

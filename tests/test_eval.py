@@ -19,8 +19,8 @@ EVAL = bundled_folder() / "eval"
 # "How answers are chosen"); raise them as the method improves.
 FLOORS = {
     "dev-questions.yaml": {"hit@1": 0.80, "hit@3": 0.90, "false_abstentions": 0, "answered_oos": 0},
-    "practitioner-questions.yaml": {"hit@1": 0.81, "hit@3": 0.83, "false_abstentions": 7,
-                                    "answered_oos": 2},
+    "practitioner-questions.yaml": {"hit@1": 0.81, "hit@3": 0.86, "false_abstentions": 5,
+                                    "answered_oos": 3},
 }
 
 
