@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 from rank_bm25 import BM25Okapi
@@ -108,13 +108,14 @@ class Tuning:
     window: int = 2
     synonym_weight: float = 0.6
     paragraph_weight: float = 0.2
+    heading_weight: float = 0.5
     heading_boost: float = 1.0
     citation_weight: float = 0.5
     synonym_credit: float = 0.6
     unknown_weight: float = 1.0
     generic_weight: float = 0.2
-    coord_power: float = 0.0
     lead_boost: float = 0.6
+    section_match: float = 0.9
 
 
 def _windows(paragraph: Paragraph, size: int) -> list[tuple[int, int]]:
@@ -286,23 +287,31 @@ class Index:
         para = self.paragraphs.group_scores(groups)
         para = para / para.max() if para.size and para.max() > 0 else para
         top = float(score.max()) if score.size and score.max() > 0 else 1.0
+        heading = [self._heading_score(groups, p) for p in range(len(self.knowledge.paragraphs))]
         scored = []
         for i in candidates:
             unit = self.units[i]
+            tier = 0
             value = float(score[i]) + t.paragraph_weight * top * float(para[unit.paragraph])
+            value += t.heading_weight * heading[unit.paragraph]
             share = self._heading_share(concepts, unit.paragraph)
             value *= 1.0 + t.heading_boost * share
             if unit.first == 0 and unit.paragraph in self.section_leads:
-                # A question that names a section is answered by how the section opens.
+                # A question that is little more than a section's title ("key success
+                # factors") is answered by how that section opens.
                 value *= 1.0 + t.lead_boost * share ** 2
-            scored.append((value, i))
-        scored.sort(key=lambda item: (-item[0], item[1]))
-        hits = [self._hit(i, v, concepts) for v, i in scored[: max(k, 0) * 4] if v > 0]
-        if t.coord_power:
-            # Reward excerpts that match more of the question's distinct words.
-            hits = [replace(h, score=h.score * h.coverage ** t.coord_power) for h in hits]
-            hits.sort(key=lambda h: -h.score)
+                tier = (1 + unit.last - unit.first) if share >= t.section_match else 0
+            scored.append((tier, value, i))
+        scored.sort(key=lambda item: (-item[0], -item[1], item[2]))
+        hits = [self._hit(i, v, concepts) for _, v, i in scored[: max(k, 0) * 4] if v > 0]
         return hits[:k]
+
+    def _heading_score(self, groups: list[dict[str, float]], paragraph: int) -> float:
+        """BM25-like credit for question words that the section headings name."""
+        heading = self.heading_terms[paragraph]
+        idf = self.paragraphs.idf
+        return sum(max((w * idf.get(term, self.max_idf) for term, w in g.items() if term in heading),
+                       default=0.0) for g in groups)
 
     def _heading_share(self, concepts: list[Concept], paragraph: int) -> float:
         """How much of the question its section's headings name (idf-weighted)."""

@@ -18,8 +18,8 @@ EVAL = bundled_folder() / "eval"
 # Floors at the figures measured when each set was last tuned (see README,
 # "How answers are chosen"); raise them as the method improves.
 FLOORS = {
-    "dev-questions.yaml": {"hit@1": 0.80, "hit@3": 0.90, "false_abstentions": 0, "answered_oos": 0},
-    "practitioner-questions.yaml": {"hit@1": 0.81, "hit@3": 0.86, "false_abstentions": 5,
+    "dev-questions.yaml": {"hit@1": 0.85, "hit@3": 0.90, "false_abstentions": 0, "answered_oos": 0},
+    "practitioner-questions.yaml": {"hit@1": 0.84, "hit@3": 0.88, "false_abstentions": 5,
                                     "answered_oos": 3},
 }
 
