@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.citations import parse_citations
 from bot.core import Core, Policy
 from bot.errors import ThemeNotFound
 from bot.index import PositiveIdfBM25
@@ -137,3 +140,18 @@ def test_any_text_gets_an_answer_with_verbatim_quotes(core: Core, text: str) -> 
     flat_knowledge = [_flat(p.text) for p in core.knowledge.paragraphs]
     for quote in answer.quotes:
         assert any(_flat(quote.text) in p for p in flat_knowledge)
+        for citation in quote.citations:
+            authors = re.sub(r" \d{4}[a-z]?$", "", citation)
+            assert authors in quote.text
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.sampled_from(
+    ["funding", "culture", "roles", "leadership", "Johnson", "co-terminosity", "training",
+     "schools", "NHS", "boundaries", "trust", "what", "why", "the", "?", "évaluation", "ICS"]),
+    min_size=1, max_size=8))
+def test_quotes_cite_exactly_what_they_contain(core: Core, vocabulary: list[str]) -> None:
+    answer = core.ask(" ".join(vocabulary))
+    for quote in answer.quotes:
+        assert quote.citations == tuple(parse_citations(quote.text))
+        assert len(quote.text.split()) >= 1 and quote.text == quote.text.strip()
