@@ -9,7 +9,7 @@ from typing import Any
 from bot.answer import Answer
 from bot.core import Core
 from bot.errors import KnowledgeError
-from bot.knowledge import _line_of, _parse_yaml, _read_text, _strip_lines
+from bot.knowledge import line_of, parse_yaml, read_text, strip_lines
 
 
 @dataclass(frozen=True)
@@ -38,13 +38,13 @@ def load_question_set(path: str | Path) -> QuestionSet:
     path = Path(path)
     if not path.is_file():
         raise KnowledgeError(path, "question set not found")
-    data = _parse_yaml(path, _read_text(path))
+    data = parse_yaml(path, read_text(path))
     if not isinstance(data, dict):
         raise KnowledgeError(path, "must be a mapping with 'in_scope' and 'out_of_scope'", 1)
     in_scope = []
     for item in data.get("in_scope") or []:
-        line = _line_of(item, _line_of(data))
-        clean: Any = _strip_lines(item)
+        line = line_of(item, line_of(data))
+        clean: Any = strip_lines(item)
         if (not isinstance(clean, dict) or not isinstance(clean.get("q"), str)
                 or not isinstance(clean.get("gold"), list) or not clean["gold"]
                 or not all(isinstance(g, str) for g in clean["gold"])):
@@ -53,7 +53,7 @@ def load_question_set(path: str | Path) -> QuestionSet:
         in_scope.append(InScope(clean["q"], tuple(clean["gold"])))
     out = data.get("out_of_scope") or []
     if not isinstance(out, list) or not all(isinstance(q, str) for q in out):
-        raise KnowledgeError(path, "'out_of_scope' must be a list of questions", _line_of(data))
+        raise KnowledgeError(path, "'out_of_scope' must be a list of questions", line_of(data))
     if not in_scope and not out:
         raise KnowledgeError(path, "holds no questions", 1)
     return QuestionSet(str(path), tuple(in_scope), tuple(out))

@@ -113,7 +113,8 @@ class _LineLoader(yaml.SafeLoader):
         return mapping
 
 
-def _read_text(path: Path) -> str:
+def read_text(path: Path) -> str:
+    """A file's UTF-8 text; unreadable or undecodable files raise KnowledgeError naming them."""
     try:
         return path.read_text(encoding="utf-8")
     except UnicodeDecodeError as err:
@@ -122,7 +123,8 @@ def _read_text(path: Path) -> str:
         raise KnowledgeError(path, f"cannot be read ({err.strerror})") from None
 
 
-def _parse_yaml(path: Path, text: str, line_offset: int = 0) -> Any:
+def parse_yaml(path: Path, text: str, line_offset: int = 0) -> Any:
+    """Parse YAML, recording mapping lines; errors name the file and line."""
     try:
         return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
     except yaml.YAMLError as err:
@@ -132,7 +134,8 @@ def _parse_yaml(path: Path, text: str, line_offset: int = 0) -> Any:
         raise KnowledgeError(path, f"invalid YAML: {problem}", line) from None
 
 
-def _line_of(value: Any, default: int | None = None, key: Any = None) -> int | None:
+def line_of(value: Any, default: int | None = None, key: Any = None) -> int | None:
+    """The line of a parsed mapping (or of one of its keys), for error messages."""
     if not isinstance(value, dict):
         return default
     if key is not None and key in value.get("__keylines__", {}):
@@ -140,11 +143,12 @@ def _line_of(value: Any, default: int | None = None, key: Any = None) -> int | N
     return value.get("__line__", default)
 
 
-def _strip_lines(value: Any) -> Any:
+def strip_lines(value: Any) -> Any:
+    """The parsed value without the line bookkeeping."""
     if isinstance(value, dict):
-        return {k: _strip_lines(v) for k, v in value.items() if k not in _META}
+        return {k: strip_lines(v) for k, v in value.items() if k not in _META}
     if isinstance(value, list):
-        return [_strip_lines(v) for v in value]
+        return [strip_lines(v) for v in value]
     return value
 
 
@@ -166,7 +170,7 @@ def _split_front_matter(path: Path, text: str) -> tuple[dict[str, Any], list[str
         raise KnowledgeError(path, "must start with YAML front matter between '---' lines", 1)
     for i in range(1, len(lines)):
         if lines[i].strip() in ("---", "..."):
-            data = _parse_yaml(path, "\n".join(lines[1:i]), line_offset=1)
+            data = parse_yaml(path, "\n".join(lines[1:i]), line_offset=1)
             if not isinstance(data, dict):
                 raise KnowledgeError(path, "front matter must be a YAML mapping", 2)
             return data, lines[i + 1 :], i + 2
@@ -174,7 +178,7 @@ def _split_front_matter(path: Path, text: str) -> tuple[dict[str, Any], list[str
 
 
 def _parse_source(path: Path, folder: Path) -> tuple[Source, list[tuple[tuple[str, ...], int, str]]]:
-    data, body, first_line = _split_front_matter(path, _read_text(path))
+    data, body, first_line = _split_front_matter(path, read_text(path))
     line = 2
     title = _text_field(path, data, "title", line, required=True)
     year_text = _text_field(path, data, "year", line)
@@ -229,14 +233,14 @@ def _parse_source(path: Path, folder: Path) -> tuple[Source, list[tuple[tuple[st
 def _load_themes(path: Path) -> tuple[Theme, ...]:
     if not path.is_file():
         return ()
-    data = _parse_yaml(path, _read_text(path))
+    data = parse_yaml(path, read_text(path))
     items = data.get("themes") if isinstance(data, dict) else data
     if not isinstance(items, list):
-        raise KnowledgeError(path, "must hold a list of themes under 'themes:'", _line_of(data, 1))
+        raise KnowledgeError(path, "must hold a list of themes under 'themes:'", line_of(data, 1))
     themes: list[Theme] = []
     seen: set[str] = set()
     for item in items:
-        line = _line_of(item)
+        line = line_of(item)
         if not isinstance(item, dict):
             raise KnowledgeError(path, "each theme must be a mapping with name and description",
                                  line)
@@ -268,7 +272,7 @@ def _load_themes(path: Path) -> tuple[Theme, ...]:
 
 def _load_wordlist(path: Path) -> frozenset[str]:
     words: set[str] = set()
-    for line in _read_text(path).splitlines():
+    for line in read_text(path).splitlines():
         line = line.split("#", 1)[0].strip()
         if line:
             words.update(line.split())
@@ -286,7 +290,7 @@ def _load_vocabulary(folder: Path) -> Vocabulary:
     syn_path = folder / "synonyms.yaml"
     if not syn_path.is_file():
         return Vocabulary(stopwords=stopwords, generic=generic)
-    data = _parse_yaml(syn_path, _read_text(syn_path))
+    data = parse_yaml(syn_path, read_text(syn_path))
     if data is None:
         return Vocabulary(stopwords=stopwords, generic=generic)
     if not isinstance(data, dict):
@@ -294,24 +298,24 @@ def _load_vocabulary(folder: Path) -> Vocabulary:
     unknown = sorted(set(data) - {"spellings", "synonyms", *_META}, key=str)
     if unknown:
         raise KnowledgeError(syn_path, f"unknown section {unknown[0]!r} (expected "
-                             "'spellings' and 'synonyms')", _line_of(data, 1, unknown[0]))
+                             "'spellings' and 'synonyms')", line_of(data, 1, unknown[0]))
     spellings: dict[str, str] = {}
     block = data.get("spellings") or {}
     if not isinstance(block, dict):
         raise KnowledgeError(syn_path, "'spellings' must map a spelling to another",
-                             _line_of(data, 1, "spellings"))
+                             line_of(data, 1, "spellings"))
     for key, value in block.items():
         if key in _META:
             continue
         if not isinstance(value, str):
             raise KnowledgeError(syn_path, f"spelling {key!r} must map to one word",
-                                 _line_of(block, None, key))
+                                 line_of(block, None, key))
         spellings[str(key)] = value
     synonyms: dict[str, tuple[str, ...]] = {}
     block = data.get("synonyms") or {}
     if not isinstance(block, dict):
         raise KnowledgeError(syn_path, "'synonyms' must map a word or phrase to a list",
-                             _line_of(data, 1, "synonyms"))
+                             line_of(data, 1, "synonyms"))
     for key, value in block.items():
         if key in _META:
             continue
@@ -319,7 +323,7 @@ def _load_vocabulary(folder: Path) -> Vocabulary:
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise KnowledgeError(syn_path, f"synonyms of {key!r} must be a list of words",
-                                 _line_of(block))
+                                 line_of(block))
         synonyms[str(key)] = tuple(value)
     return Vocabulary(stopwords=stopwords, generic=generic, spellings=spellings,
                       synonyms=synonyms)
