@@ -162,3 +162,10 @@ def test_folder_without_vocabulary_uses_bundled_stop_words(write_knowledge) -> N
     knowledge = load_knowledge(write_knowledge({"a.md": SOURCE}))
     assert "the" in knowledge.vocabulary.stopwords
     assert knowledge.themes == ()
+
+
+def test_duplicate_yaml_key_is_an_error_with_its_line(write_knowledge) -> None:
+    folder = write_knowledge({"a.md": SOURCE,
+                              "synonyms.yaml": "synonyms:\n  money: [funding]\n  money: [budget]\n"})
+    with pytest.raises(KnowledgeError, match=r"synonyms\.yaml:3: invalid YAML: duplicate key 'money'"):
+        load_knowledge(folder)
