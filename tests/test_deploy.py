@@ -137,7 +137,7 @@ def test_image_runs_the_documented_socket_mode_command_by_default() -> None:
     assert command[0] == "evidence-bot"
     args = _parser().parse_args(command[1:])
     assert args.command == "slack" and not args.http
-    assert "evidence-bot slack" in (DEPLOY / "README.md").read_text(encoding="utf-8")
+    assert "evidence-bot slack" in deploy_section()
 
 
 def test_image_environment_keeps_output_unbuffered_and_no_pyc_files() -> None:
@@ -552,8 +552,16 @@ def test_env_example_keeps_redis_and_feedback_path_unset() -> None:
 
 # --- README section -----------------------------------------------------------------------
 
+def deploy_section() -> str:
+    """The README's "## Deploy" section, up to the next top-level section."""
+    text = (DEPLOY.parent / "README.md").read_text(encoding="utf-8")
+    start = text.index("\n## Deploy\n") + 1
+    end = text.find("\n## ", start + 1)
+    return text[start:] if end < 0 else text[start:end]
+
+
 def test_readme_section_documents_both_modes_and_the_request_url() -> None:
-    text = (DEPLOY / "README.md").read_text(encoding="utf-8")
+    text = deploy_section()
     assert text.startswith("## Deploy\n")
     for needed in ("evidence-bot slack --http --host 0.0.0.0 --port 3000",
                    "docker compose --profile socket up", "docker compose --profile http up",
