@@ -46,6 +46,9 @@ class Answer:
     notices: tuple[str, ...] = field(default=())
     kind: str = "question"
     personal_data: bool = False
+    # Why an unanswered question was not answered: "unclear" (no words to look up)
+    # or "not_found" (nothing in the knowledge supports an answer).
+    reason: str = "answered"
 
     def to_dict(self) -> dict[str, object]:
         """The JSON object ``ask --json`` prints."""
@@ -57,4 +60,5 @@ class Answer:
             "suggestions": list(self.suggestions),
             "notices": list(self.notices),
             "personal_data": self.personal_data,
+            "reason": self.reason,
         }

@@ -1,4 +1,4 @@
-"""Command line: ask, console, themes, theme, check, eval, slack."""
+"""Command line: ask, console, themes, theme, check, eval, slack, bench."""
 
 from __future__ import annotations
 
@@ -45,6 +45,9 @@ def _parser() -> argparse.ArgumentParser:
     slack.add_argument("--http", action="store_true", help="serve HTTP events instead")
     slack.add_argument("--host", default="0.0.0.0", help="HTTP mode: address to bind")
     slack.add_argument("--port", type=int, default=3000, help="HTTP mode: port (default 3000)")
+
+    bench = sub.add_parser("bench", help="measure cold start, batch speed and HTTP mode under load")
+    bench.add_argument("--quick", action="store_true", help="a smaller, faster run")
 
     return parser
 
@@ -137,8 +140,11 @@ def cmd_eval(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
 def cmd_slack(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     """Run the Slack app in Socket Mode or HTTP mode."""
     from bot import slack_app
+    from bot.logs import configure_logging
 
     settings.require_slack(http=args.http)
+    # JSON lines on stderr, before anything (Bolt's auth.test included) can log.
+    configure_logging(settings)
     core = _load_core(settings)
     if args.http:
         slack_app.run_http(core, settings, host=args.host, port=args.port)
@@ -147,9 +153,16 @@ def cmd_slack(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     return 0
 
 
+def cmd_bench(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    """Run the benchmark and print its table; non-zero if a target was missed."""
+    from bot.bench import run_bench
+
+    return run_bench(args.quick, out, knowledge=settings.knowledge_dir, progress=sys.stderr)
+
+
 COMMANDS = {
     "ask": cmd_ask, "themes": cmd_themes, "theme": cmd_theme, "console": cmd_console,
-    "check": cmd_check, "eval": cmd_eval, "slack": cmd_slack,
+    "check": cmd_check, "eval": cmd_eval, "slack": cmd_slack, "bench": cmd_bench,
 }
 
 

@@ -83,12 +83,12 @@ class Core:
     def _answer(self, text: str, notices: list[str]) -> Answer:
         if not _LETTER_OR_DIGIT.search(text):
             return self._refuse(text, "Please ask a question in words, for example: "
-                                "“What gets in the way of joint working?”", notices)
+                                "“What gets in the way of joint working?”", notices, "unclear")
         hits = self.index.search(text, k=12)
         if not self.index.concepts(text):
             return self._refuse(text, "Your question has no words I can look up (only very "
                                 "common ones). Try naming the topic, for example “funding” or "
-                                "“professional culture”.", notices)
+                                "“professional culture”.", notices, "unclear")
         if not hits or not self._supported(hits[0]):
             return self._refuse(text, f"I couldn't find anything in {self._holdings} that "
                                 "answers that, so I won't guess.", notices)
@@ -111,12 +111,13 @@ class Core:
         best = "" if len(quotes) == 1 else ", best match first"
         return f"From {where}: {noun} quoted word for word{best}."
 
-    def _refuse(self, text: str, message: str, notices: list[str]) -> Answer:
+    def _refuse(self, text: str, message: str, notices: list[str],
+                reason: str = "not_found") -> Answer:
         names = tuple(t.name for t in self.themes)
         if names:
             message += " You could browse a theme instead."
         return Answer(question=text, answered=False, message=message, suggestions=names,
-                      notices=tuple(notices))
+                      notices=tuple(notices), reason=reason)
 
     def _compose(self, hits: list[Hit], require_support: bool = True) -> tuple[Quote, ...]:
         quotes: list[Quote] = []

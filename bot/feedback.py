@@ -11,6 +11,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from bot.privacy import personal_data_kinds
+
 VOTES = ("up", "down")
 
 
@@ -33,16 +35,23 @@ class FeedbackLog:
         self._clock = clock
         self._lock = threading.Lock()
 
-    def record(self, *, vote: str, kind: str, question: str, passage_ids: Sequence[str],
-               user_id: str | None) -> dict[str, Any]:
-        """Append one vote and return the record written (raises OSError if it can't)."""
+    def record(self, *, vote: str, kind: str, question: str | None, passage_ids: Sequence[str],
+               user_id: str | None, personal_data: bool = False) -> dict[str, Any]:
+        """Append one vote and return the record written (raises OSError if it can't).
+
+        A question that looks like it holds personal data is never written: the
+        record says ``"question": null, "personal_data": true`` instead.
+        """
         if vote not in VOTES:
             raise ValueError(f"vote must be one of {VOTES}, not {vote!r}")
+        # Checked here too so no caller (or an old button) can put such text on disk.
+        personal = personal_data or bool(question and personal_data_kinds(question))
         entry: dict[str, Any] = {
             "ts": self._clock().isoformat(timespec="seconds"),
             "vote": vote,
             "kind": kind,
-            "question": question,
+            "question": None if personal else question,
+            "personal_data": personal,
             "passages": list(passage_ids),
             "user": hash_user(user_id, self._salt) if user_id else None,
         }

@@ -190,13 +190,18 @@ def _fits(value: str) -> bool:
     return len(value) <= MAX_BUTTON_VALUE
 
 
-def vote_value(request: Request, passage_ids: Sequence[str]) -> str:
-    """A vote button's value: what was asked and which passages answered, within 2,000 chars."""
+def vote_value(request: Request, passage_ids: Sequence[str], personal_data: bool = False) -> str:
+    """A vote button's value: what was asked and which passages answered, within 2,000 chars.
+
+    When the question looks like it holds personal data it is left out (``"pd":1``
+    instead), so the vote handler never has the text to write to the feedback file.
+    """
     ids = list(passage_ids)
     text = request.text
     while True:
-        value = json.dumps({"k": request.kind, "q": text, "p": ids}, ensure_ascii=False,
-                           separators=(",", ":"))
+        data: dict[str, Any] = {"k": request.kind, "pd": 1} if personal_data else {
+            "k": request.kind, "q": text}
+        value = json.dumps({**data, "p": ids}, ensure_ascii=False, separators=(",", ":"))
         if _fits(value):
             return value
         # Passage ids matter more than the full wording of a long question.
@@ -212,8 +217,9 @@ def _footer(answer: Answer, request: Request | None, share: bool) -> list[Block]
     if request is None:
         return []
     ids = [q.passage_id for q in answer.quotes]
-    buttons = [_button("👍 Helpful", VOTE_UP_ACTION, vote_value(request, ids)),
-               _button("👎 Not helpful", VOTE_DOWN_ACTION, vote_value(request, ids))]
+    vote = vote_value(request, ids, answer.personal_data)
+    buttons = [_button("👍 Helpful", VOTE_UP_ACTION, vote),
+               _button("👎 Not helpful", VOTE_DOWN_ACTION, vote)]
     share_value = request.to_value()
     if share and _fits(share_value):
         buttons.append(_button("Share in channel", SHARE_ACTION, share_value, style="primary"))

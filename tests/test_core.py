@@ -78,7 +78,7 @@ def test_matched_terms_show_why_a_passage_was_chosen(core: Core) -> None:
 def test_unrelated_question_is_refused_with_theme_suggestions(core: Core, question: str) -> None:
     answer = core.ask(question)
     assert not answer.answered and answer.quotes == ()
-    assert "couldn't find" in answer.message
+    assert "couldn't find" in answer.message and answer.reason == "not_found"
     assert "professional culture" in answer.suggestions
 
 
@@ -92,6 +92,7 @@ def test_empty_punctuation_and_stop_word_questions_get_a_clear_message(
         core: Core, question: str, says: str) -> None:
     answer = core.ask(question)
     assert not answer.answered and says in answer.message
+    assert answer.reason == "unclear"
 
 
 def test_huge_question_is_cut_with_a_notice(core: Core) -> None:

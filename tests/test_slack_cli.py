@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -53,3 +54,5 @@ def test_slack_http_command_serves_health_until_interrupted(fake_slack: FakeSlac
         out, err = process.communicate(timeout=20)
     assert process.returncode == 0, err.decode()
     assert b"xoxb-1-cli-test" not in out + err
+    logged = [json.loads(line) for line in err.decode().splitlines()]  # JSON lines only
+    assert any(line.get("event") == "serving" and line["port"] == port for line in logged)

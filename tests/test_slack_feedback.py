@@ -20,7 +20,24 @@ def test_vote_is_one_json_line_with_question_passages_and_hashed_user(tmp_path: 
                user_id="U777")
     assert json.loads(path.read_text(encoding="utf-8")) == {
         "ts": "2025-01-02T03:04:05+00:00", "vote": "down", "kind": "ask",
-        "question": "funding?", "passages": ["a#p1.s2"], "user": hash_user("U777", "pepper")}
+        "question": "funding?", "personal_data": False, "passages": ["a#p1.s2"],
+        "user": hash_user("U777", "pepper")}
+
+
+def test_vote_on_a_question_with_personal_data_never_writes_the_text(tmp_path: Path) -> None:
+    log = FeedbackLog(tmp_path / "feedback.jsonl", salt="s")
+    log.record(vote="up", kind="ask", question=None, passage_ids=["a#p1.s1"], user_id="U1",
+               personal_data=True)
+    # Even a caller that passes such text along (an old button, say) cannot store it.
+    log.record(vote="up", kind="ask", question="funding for Jo, call 07700 900123",
+               passage_ids=["a#p1.s1"], user_id="U1")
+    text = (tmp_path / "feedback.jsonl").read_text(encoding="utf-8")
+    assert "07700" not in text and "Jo" not in text
+    for line in text.splitlines():
+        record = json.loads(line)
+        assert record["question"] is None
+        assert record["personal_data"] is True
+        assert record["passages"] == ["a#p1.s1"]
 
 
 def test_user_hash_is_stable_salted_and_not_the_id() -> None:

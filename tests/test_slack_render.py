@@ -29,6 +29,7 @@ from bot.slack_render import (
     shorten,
     themes_message,
     unescape,
+    vote_value,
 )
 
 SENTENCE = "Joint training helped staff understand each other's roles and build trust over time."
@@ -211,3 +212,12 @@ def test_themes_list_help_and_home_name_every_theme() -> None:
     home = json.dumps(home_view(themes))
     assert "About &lt;thing 29&gt;" in home and "/evidence theme &lt;name&gt;" in home
     assert "<question>" not in json.dumps(help_message(themes).blocks)
+
+
+def test_vote_value_leaves_out_a_question_that_looks_like_personal_data() -> None:
+    request = Request("ask", "funding for Jo Bloggs, 07700 900123?")
+    ordinary = json.loads(vote_value(request, ["a#p1.s1"]))
+    assert ordinary == {"k": "ask", "q": request.text, "p": ["a#p1.s1"]}
+    private = vote_value(request, ["a#p1.s1"], personal_data=True)
+    assert json.loads(private) == {"k": "ask", "pd": 1, "p": ["a#p1.s1"]}
+    assert "Jo" not in private and "07700" not in private
