@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 
 from bot.answer import Answer, Quote
@@ -53,6 +54,8 @@ class Core:
         self.index = Index(knowledge, tuning)
         self.policy = policy or Policy()
         self._para_index = {id(p): i for i, p in enumerate(knowledge.paragraphs)}
+        # Quotes recur across questions; parse each one's citations once.
+        self._citations = lru_cache(maxsize=4096)(lambda text: tuple(parse_citations(text)))
 
     @classmethod
     def load(cls, folder: str | Path | None = None, **kwargs: object) -> Core:
@@ -84,11 +87,12 @@ class Core:
         if not _LETTER_OR_DIGIT.search(text):
             return self._refuse(text, "Please ask a question in words, for example: "
                                 "“What gets in the way of joint working?”", notices, "unclear")
-        hits = self.index.search(text, k=12)
-        if not self.index.concepts(text):
+        concepts = self.index.concepts(text)
+        if not concepts:
             return self._refuse(text, "Your question has no words I can look up (only very "
                                 "common ones). Try naming the topic, for example “funding” or "
                                 "“professional culture”.", notices, "unclear")
+        hits = self.index.search(concepts, k=12)
         if not hits or not self._supported(hits[0]):
             return self._refuse(text, f"I couldn't find anything in {self._holdings} that "
                                 "answers that, so I won't guess.", notices)
@@ -158,7 +162,7 @@ class Core:
             source=source.title,
             year=source.year,
             section=paragraph.section_path,
-            citations=tuple(parse_citations(text)),
+            citations=self._citations(text),
             url=source.url,
             score=hit.score,
             matched_terms=hit.matched,

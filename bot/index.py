@@ -59,9 +59,16 @@ class PositiveIdfBM25(BM25Okapi):
             best = np.zeros(self.corpus_size)
             for term, weight in group.items():
                 if term in self.idf and weight > 0:
-                    best = np.maximum(best, weight * self.get_scores([term]))
+                    best = np.maximum(best, weight * self.term_scores(term))
             total += best
         return total
+
+    def term_scores(self, term: str) -> np.ndarray:
+        """BM25 scores of every document for one term, computed once per index."""
+        cache = self.__dict__.setdefault("_term_cache", {})
+        if term not in cache:
+            cache[term] = self.get_scores([term])
+        return cache[term]
 
 
 @dataclass(frozen=True)
@@ -168,6 +175,9 @@ class Index:
         self.vocabulary = self.prose_vocabulary.union(*self.heading_terms)
         self.max_idf = max(self.paragraphs.idf.values())
         self.synonyms = self._compile_synonyms(vocab)
+        self.synonyms_by_first: dict[str, list[tuple[tuple[str, ...], frozenset[str]]]] = {}
+        for key, targets in self.synonyms:
+            self.synonyms_by_first.setdefault(key[0], []).append((key, targets))
         self.generic = frozenset(t for w in vocab.generic for t in self.analyzer.tokenize(w))
 
     def _compile_synonyms(self, vocab: Vocabulary) -> list[tuple[tuple[str, ...], frozenset[str]]]:
@@ -188,17 +198,16 @@ class Index:
             entries.extend(self._word_entries(word))
         terms = [t for _, t, _ in entries]
         extra: list[set[str]] = [set() for _ in entries]
-        for key, targets in self.synonyms:
-            n = len(key)
-            for i in range(len(terms) - n + 1):
-                if tuple(terms[i : i + n]) == key:
-                    for j in range(i, i + n):
+        for i, term in enumerate(terms):
+            for key, targets in self.synonyms_by_first.get(term, ()):
+                if tuple(terms[i : i + len(key)]) == key:
+                    for j in range(i, i + len(key)):
                         extra[j] |= targets
-            if n == 1:
-                # A one-word key also matches a compound written apart or hyphenated.
-                for j, (_, _, alternatives) in enumerate(entries):
-                    if key[0] in alternatives:
-                        extra[j] |= targets
+            # A one-word key also matches a compound written apart or hyphenated.
+            for alternative in entries[i][2]:
+                for key, targets in self.synonyms_by_first.get(alternative, ()):
+                    if len(key) == 1:
+                        extra[i] |= targets
         merged: dict[str, Concept] = {}
         for (word, term, alternatives), syn in zip(entries, extra, strict=True):
             own = frozenset({term}) | alternatives
@@ -261,9 +270,9 @@ class Index:
             groups.append(group)
         return groups
 
-    def search(self, question: str, k: int = 3) -> list[Hit]:
-        """The k best excerpts for a question, best first, with coverage of its content words."""
-        concepts = self.concepts(question)
+    def search(self, question: str | list[Concept], k: int = 3) -> list[Hit]:
+        """The k best excerpts for a question (or its concepts), best first, with coverage."""
+        concepts = self.concepts(question) if isinstance(question, str) else question
         if not concepts:
             return []
         return self._rank(concepts, self._groups(concepts), range(len(self.units)), k)
@@ -287,14 +296,20 @@ class Index:
         para = self.paragraphs.group_scores(groups)
         para = para / para.max() if para.size and para.max() > 0 else para
         top = float(score.max()) if score.size and score.max() > 0 else 1.0
-        heading = [self._heading_score(groups, p) for p in range(len(self.knowledge.paragraphs))]
+        weights = [self._concept_weight(c) for c in concepts]
+        # Paragraphs of one section share its headings: score each heading set once.
+        by_heading: dict[frozenset[str], tuple[float, float]] = {}
+        for heading in self.heading_terms:
+            if heading not in by_heading:
+                by_heading[heading] = (self._heading_score(groups, heading),
+                                       self._heading_share(concepts, weights, heading))
         scored = []
         for i in candidates:
             unit = self.units[i]
             tier = 0
+            heading_score, share = by_heading[self.heading_terms[unit.paragraph]]
             value = float(score[i]) + t.paragraph_weight * top * float(para[unit.paragraph])
-            value += t.heading_weight * heading[unit.paragraph]
-            share = self._heading_share(concepts, unit.paragraph)
+            value += t.heading_weight * heading_score
             value *= 1.0 + t.heading_boost * share
             if unit.first == 0 and unit.paragraph in self.section_leads:
                 # A question that is little more than a section's title ("key success
@@ -303,30 +318,31 @@ class Index:
                 tier = (1 + unit.last - unit.first) if share >= t.section_match else 0
             scored.append((tier, value, i))
         scored.sort(key=lambda item: (-item[0], -item[1], item[2]))
-        hits = [self._hit(i, v, concepts) for _, v, i in scored[: max(k, 0) * 4] if v > 0]
-        return hits[:k]
+        return [self._hit(i, v, concepts, weights) for _, v, i in scored[: max(k, 0)] if v > 0]
 
-    def _heading_score(self, groups: list[dict[str, float]], paragraph: int) -> float:
+    def _heading_score(self, groups: list[dict[str, float]], heading: frozenset[str]) -> float:
         """BM25-like credit for question words that the section headings name."""
-        heading = self.heading_terms[paragraph]
         idf = self.paragraphs.idf
         return sum(max((w * idf.get(term, self.max_idf) for term, w in g.items() if term in heading),
                        default=0.0) for g in groups)
 
-    def _heading_share(self, concepts: list[Concept], paragraph: int) -> float:
-        """How much of the question its section's headings name (idf-weighted)."""
-        heading = self.heading_terms[paragraph]
-        total = sum(self._concept_weight(c) for c in concepts)
-        named = sum(self._concept_weight(c) for c in concepts if (c.terms | c.synonyms) & heading)
+    @staticmethod
+    def _heading_share(concepts: list[Concept], weights: list[float],
+                       heading: frozenset[str]) -> float:
+        """How much of the question the section's headings name (idf-weighted)."""
+        total = sum(weights)
+        named = sum(w for c, w in zip(concepts, weights, strict=True)
+                    if (c.terms | c.synonyms) & heading)
         return named / total if total else 0.0
 
-    def _hit(self, index: int, score: float, concepts: list[Concept]) -> Hit:
+    def _hit(self, index: int, score: float, concepts: list[Concept],
+             weights: list[float] | None = None) -> Hit:
         unit = self.units[index]
         paragraph = self.knowledge.paragraphs[unit.paragraph]
         terms = self.unit_terms[index] | self.heading_terms[unit.paragraph]
+        weights = weights or [self._concept_weight(c) for c in concepts]
         matched, total, got = [], 0.0, 0.0
-        for c in concepts:
-            weight = self._concept_weight(c)
+        for c, weight in zip(concepts, weights, strict=True):
             total += weight
             if c.terms & terms:
                 matched.append(c.word)

@@ -18,7 +18,7 @@ EVAL = bundled_folder() / "eval"
 # Floors at the figures measured when each set was last tuned (see README,
 # "How answers are chosen"); raise them as the method improves.
 FLOORS = {
-    "dev-questions.yaml": {"hit@1": 0.85, "hit@3": 0.90, "false_abstentions": 0, "answered_oos": 0},
+    "dev-questions.yaml": {"hit@1": 0.85, "hit@3": 0.95, "false_abstentions": 0, "answered_oos": 0},
     "practitioner-questions.yaml": {"hit@1": 0.83, "hit@3": 0.87, "false_abstentions": 5,
                                     "answered_oos": 3},
 }

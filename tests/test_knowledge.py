@@ -94,7 +94,8 @@ def test_a_second_source_is_indexed_and_named_in_answers(tmp_path: Path) -> None
     ("text", "message", "line"),
     [
         ("no front matter\n", "must start with YAML front matter", 1),
-        ("---\ntitle: [unclosed\n---\nText.\n", "invalid YAML", 2),
+        # libyaml reports where the flow sequence should have closed; PyYAML, its start.
+        ("---\ntitle: [unclosed\n---\nText.\n", "invalid YAML", (2, 3)),
         ("---\nyear: 2001\n---\nText.\n", "'title' is required", 2),
         ("---\ntitle: T\nyear: soon\n---\nText.\n", "'year' must be a year", 2),
         ("---\ntitle: T\n", "front matter is not closed", 1),
@@ -102,13 +103,13 @@ def test_a_second_source_is_indexed_and_named_in_answers(tmp_path: Path) -> None
     ],
 )
 def test_malformed_source_names_file_and_line(write_knowledge, text: str, message: str,
-                                              line: int | None) -> None:
+                                              line: int | tuple[int, ...] | None) -> None:
     folder = write_knowledge({"bad.md": text})
     with pytest.raises(KnowledgeError) as err:
         load_knowledge(folder)
     assert message in str(err.value)
     assert str(err.value).startswith(str(folder / "bad.md"))
-    assert err.value.line == line
+    assert err.value.line in line if isinstance(line, tuple) else err.value.line == line
 
 
 def test_source_that_is_not_utf8_is_named(write_knowledge) -> None:
