@@ -17,6 +17,7 @@ from urllib.error import URLError
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.error import BoltError
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_sdk import WebClient
 
 from bot.config import Settings
@@ -43,11 +44,24 @@ def make_web_client(settings: Settings) -> WebClient:
                      logger=sdk_logger(), **kwargs)
 
 
+class _ExpectedNotices(logging.Filter):
+    """Drop Bolt's notice that the token comes from our client, not SLACK_BOT_TOKEN.
+
+    Bolt reads SLACK_BOT_TOKEN itself and warns when a client is also given,
+    which is exactly how this app is built; the warning would only alarm operators.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != warning_client_prioritized_and_token_skipped()
+
+
 def _library_loggers(settings: Settings) -> logging.Logger:
     """Quiet Bolt's and the SDK clients' loggers; return the one Bolt gets."""
     # At DEBUG they log whole request bodies (questions), so only with consent.
     verbose = settings.log_level == "DEBUG" and settings.log_questions
     bolt = logging.getLogger("bot.slack_app.bolt")
+    if not any(isinstance(f, _ExpectedNotices) for f in bolt.filters):
+        bolt.addFilter(_ExpectedNotices())
     bolt.setLevel(logging.DEBUG if verbose else logging.WARNING)
     sdk_logger().setLevel(logging.DEBUG if verbose else logging.CRITICAL)
     return bolt

@@ -56,3 +56,5 @@ def test_slack_http_command_serves_health_until_interrupted(fake_slack: FakeSlac
     assert b"xoxb-1-cli-test" not in out + err
     logged = [json.loads(line) for line in err.decode().splitlines()]  # JSON lines only
     assert any(line.get("event") == "serving" and line["port"] == port for line in logged)
+    # A clean start says nothing alarming: no warnings, only the informational lines.
+    assert all(line["level"] == "INFO" for line in logged), logged
