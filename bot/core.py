@@ -25,6 +25,17 @@ _ANAPHORA = re.compile(
     re.IGNORECASE,
 )
 _LETTER_OR_DIGIT = re.compile(r"[^\W_]")
+# Questions about one's own errands or local facts ("How do I claim mileage?",
+# "What time does the canteen close?") are never answered by research evidence,
+# however many everyday words they share with it; they need stronger support.
+_PRACTICAL = re.compile(
+    r"^(?:(?:how|where|when|who|what) (?:do|can|could|should|shall|would|will|must|may) i\b"
+    r"|(?:can|could|may|might|shall|will) (?:i|someone|somebody|anyone|you)\b"
+    r"|what time\b"
+    r"|when (?:is|are|does|do) (?:the|our|my) (?:next|last)\b"
+    r"|what'?s the (?:number|phone|email|address|date|deadline|budget|salary|pay|rate|age|link"
+    r"|form|password)\b)",
+    re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -32,6 +43,7 @@ class Policy:
     """When to answer and how much to quote; calibrated with ``evidence-bot eval``."""
 
     min_coverage: float = 0.4
+    min_coverage_practical: float = 0.6
     min_score: float = 0.0
     follow_ratio: float = 0.45
     max_quote_words: int = 75
@@ -93,7 +105,8 @@ class Core:
                                 "common ones). Try naming the topic, for example “funding” or "
                                 "“professional culture”.", notices, "unclear")
         hits = self.index.search(concepts, k=12)
-        if not hits or not self._supported(hits[0]):
+        practical = bool(_PRACTICAL.match(text.lstrip(" \"'“‘(")))
+        if not hits or not self._supported(hits[0], practical):
             return self._refuse(text, f"I couldn't find anything in {self._holdings} that "
                                 "answers that, so I won't guess.", notices)
         quotes = self._compose(hits)
@@ -105,8 +118,9 @@ class Core:
         sources = self.knowledge.sources
         return f"“{sources[0].title}”" if len(sources) == 1 else f"the {len(sources)} sources I hold"
 
-    def _supported(self, hit: Hit) -> bool:
-        return hit.coverage >= self.policy.min_coverage and hit.score > self.policy.min_score
+    def _supported(self, hit: Hit, practical: bool = False) -> bool:
+        need = self.policy.min_coverage_practical if practical else self.policy.min_coverage
+        return hit.coverage >= need and hit.score > self.policy.min_score
 
     def _found_message(self, quotes: tuple[Quote, ...]) -> str:
         titles = list(dict.fromkeys(q.source for q in quotes))

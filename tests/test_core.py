@@ -70,6 +70,9 @@ def test_matched_terms_show_why_a_passage_was_chosen(core: Core) -> None:
 
 
 @pytest.mark.parametrize("question", [
+    "How do I claim expenses for training?",
+    "How do I move budget between cost centres in the finance system?",
+    "Can someone reset my password for the case system?",
     "What time is it in New York?",
     "How do I book annual leave?",
     "Translate hello into French",
@@ -156,3 +159,13 @@ def test_quotes_cite_exactly_what_they_contain(core: Core, vocabulary: list[str]
     for quote in answer.quotes:
         assert quote.citations == tuple(parse_citations(quote.text))
         assert len(quote.text.split()) >= 1 and quote.text == quote.text.strip()
+
+
+@pytest.mark.parametrize("question", [
+    "How can we make roles clearer when agencies work together?",
+    "how do we stop duplicating each other's work?",
+    "Can joint training break down cultural differences?",
+])
+def test_practice_questions_in_the_first_person_plural_are_still_answered(
+        core: Core, question: str) -> None:
+    assert core.ask(question).answered
