@@ -19,8 +19,12 @@ EVAL = bundled_folder() / "eval"
 # "How answers are chosen"); raise them as the method improves.
 FLOORS = {
     "dev-questions.yaml": {"hit@1": 0.85, "hit@3": 0.95, "false_abstentions": 0, "answered_oos": 0},
-    "practitioner-questions.yaml": {"hit@1": 0.83, "hit@3": 0.87, "false_abstentions": 5,
+    "practitioner-questions.yaml": {"hit@1": 0.84, "hit@3": 0.88, "false_abstentions": 4,
                                     "answered_oos": 0},
+    # Written independently and used only to check, never to tune (until now: it
+    # guards against regressions from here on).
+    "heldout-questions.yaml": {"hit@1": 0.72, "hit@3": 0.77, "false_abstentions": 13,
+                               "answered_oos": 2},
 }
 
 
