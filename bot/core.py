@@ -44,7 +44,6 @@ class Policy:
 
     min_coverage: float = 0.4
     min_coverage_practical: float = 0.6
-    min_score: float = 0.0
     follow_ratio: float = 0.45
     max_quote_words: int = 75
     max_question_chars: int = 1000
@@ -120,7 +119,7 @@ class Core:
 
     def _supported(self, hit: Hit, practical: bool = False) -> bool:
         need = self.policy.min_coverage_practical if practical else self.policy.min_coverage
-        return hit.coverage >= need and hit.score > self.policy.min_score
+        return hit.coverage >= need
 
     def _found_message(self, quotes: tuple[Quote, ...]) -> str:
         titles = list(dict.fromkeys(q.source for q in quotes))

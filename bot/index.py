@@ -99,7 +99,6 @@ class Hit:
     score: float
     coverage: float
     matched: tuple[str, ...]
-    evidence: float = 0.0
 
     @property
     def text(self) -> str:
@@ -353,4 +352,4 @@ class Index:
                 got += weight * self.tuning.synonym_credit
         coverage = got / total if total else 0.0
         return Hit(paragraph, unit.first, unit.last, score, coverage,
-                   tuple(dict.fromkeys(matched)), got)
+                   tuple(dict.fromkeys(matched)))
