@@ -64,7 +64,6 @@ class Core:
         self.knowledge = knowledge
         self.index = Index(knowledge, tuning)
         self.policy = policy or Policy()
-        self._para_index = {id(p): i for i, p in enumerate(knowledge.paragraphs)}
         # Quotes recur across questions; parse each one's citations once.
         self._citations = lru_cache(maxsize=4096)(lambda text: tuple(parse_citations(text)))
 
@@ -138,7 +137,7 @@ class Core:
 
     def _compose(self, hits: list[Hit], require_support: bool = True) -> tuple[Quote, ...]:
         quotes: list[Quote] = []
-        used: set[tuple[int, int]] = set()
+        used: set[tuple[str, int, int]] = set()
         best = hits[0].score if hits else 0.0
         for hit in hits:
             if len(quotes) == MAX_QUOTES:
@@ -147,8 +146,8 @@ class Core:
                     hit.score < self.policy.follow_ratio * best or not self._supported(hit)):
                 continue
             first, last = self._window(hit)
-            p_index = self._para_index[id(hit.paragraph)]
-            span = {(p_index, s) for s in range(first, last + 1)}
+            where = (hit.paragraph.source.id, hit.paragraph.number)
+            span = {(*where, s) for s in range(first, last + 1)}
             if span & used:
                 continue
             used |= span

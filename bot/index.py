@@ -1,4 +1,4 @@
-"""BM25 retrieval over sentences, with paragraph and heading context.
+"""BM25 retrieval over excerpts of one or two sentences, with paragraph and heading context.
 
 Wraps rank_bm25 behind ``Index.search(question, k) -> list[Hit]``.
 """
@@ -35,6 +35,10 @@ class PositiveIdfBM25(BM25Okapi):
     ``log(1 + (N - n + 0.5) / (n + 0.5))`` stays positive and monotone.
     """
 
+    def __init__(self, corpus: list[list[str]], k1: float = 1.5, b: float = 0.75) -> None:
+        super().__init__(corpus, k1=k1, b=b)
+        self._term_cache: dict[str, np.ndarray] = {}
+
     def _calc_idf(self, nd: dict[str, int]) -> None:
         n_docs = self.corpus_size
         for word, freq in nd.items():
@@ -45,6 +49,7 @@ class PositiveIdfBM25(BM25Okapi):
         """Score with another corpus's IDF and average length (the single sentences)."""
         self.idf = other.idf
         self.avgdl = other.avgdl
+        self._term_cache.clear()
         return self
 
     def group_scores(self, groups: Sequence[dict[str, float]]) -> np.ndarray:
@@ -65,10 +70,9 @@ class PositiveIdfBM25(BM25Okapi):
 
     def term_scores(self, term: str) -> np.ndarray:
         """BM25 scores of every document for one term, computed once per index."""
-        cache = self.__dict__.setdefault("_term_cache", {})
-        if term not in cache:
-            cache[term] = self.get_scores([term])
-        return cache[term]
+        if term not in self._term_cache:
+            self._term_cache[term] = self.get_scores([term])
+        return self._term_cache[term]
 
 
 @dataclass(frozen=True)
@@ -140,6 +144,7 @@ class Index:
         vocab: Vocabulary = knowledge.vocabulary
         self.analyzer = Analyzer(vocab.stopwords, vocab.spellings)
         sentence_prose: list[list[str]] = []
+        para_terms: list[list[str]] = []
         self.units: list[Unit] = []
         prose_terms: list[list[str]] = []
         cited_terms: list[list[str]] = []
@@ -150,6 +155,7 @@ class Index:
             prose = [self.analyzer.tokenize(p) for p, _ in split]
             cited = [self.analyzer.tokenize(c) for _, c in split]
             sentence_prose.extend(prose)
+            para_terms.append([w for i in range(len(prose)) for w in prose[i] + cited[i]])
             for first, last in _windows(paragraph, max(1, t.window)):
                 self.units.append(Unit(p_index, first, last))
                 prose_terms.append([w for i in range(first, last + 1) for w in prose[i]])
@@ -163,32 +169,28 @@ class Index:
         self.prose = PositiveIdfBM25(prose_terms, k1=t.k1, b=t.b).with_statistics(sentences)
         self.cited = (PositiveIdfBM25(cited_terms, k1=t.k1, b=t.b) if any(cited_terms)
                       else None)
-        para_terms = [self.analyzer.tokenize(p.text) for p in knowledge.paragraphs]
         self.paragraphs = PositiveIdfBM25(para_terms, k1=t.k1, b=t.b)
         self.heading_terms = [frozenset(self.analyzer.tokenize(" ".join(p.section)))
                               for p in knowledge.paragraphs]
-        paragraphs_ = knowledge.paragraphs
+        paras = knowledge.paragraphs
         self.section_leads = frozenset(
-            i for i, p in enumerate(paragraphs_)
-            if i == 0 or p.section != paragraphs_[i - 1].section or p.source != paragraphs_[i - 1].source)
+            i for i, p in enumerate(paras)
+            if i == 0 or (p.source, p.section) != (paras[i - 1].source, paras[i - 1].section))
         self.prose_vocabulary = frozenset(self.paragraphs.idf)
         self.vocabulary = self.prose_vocabulary.union(*self.heading_terms)
         self.max_idf = max(self.paragraphs.idf.values())
         self.synonyms = self._compile_synonyms(vocab)
-        self.synonyms_by_first: dict[str, list[tuple[tuple[str, ...], frozenset[str]]]] = {}
-        for key, targets in self.synonyms:
-            self.synonyms_by_first.setdefault(key[0], []).append((key, targets))
         self.generic = frozenset(t for w in vocab.generic for t in self.analyzer.tokenize(w))
 
-    def _compile_synonyms(self, vocab: Vocabulary) -> list[tuple[tuple[str, ...], frozenset[str]]]:
-        compiled = []
+    def _compile_synonyms(self, vocab: Vocabulary) -> dict[str, list[tuple[tuple[str, ...],
+                                                                          frozenset[str]]]]:
+        """Synonym keys as term sequences, indexed by their first term for quick lookup."""
+        compiled: dict[str, list[tuple[tuple[str, ...], frozenset[str]]]] = {}
         for key, values in vocab.synonyms.items():
             key_terms = tuple(self.analyzer.tokenize(key))
             targets = frozenset(t for v in values for t in self.analyzer.tokenize(v))
             if key_terms and targets:
-                compiled.append((key_terms, targets))
-        # Longer phrases first, so "joined up working" wins over "working".
-        compiled.sort(key=lambda item: -len(item[0]))
+                compiled.setdefault(key_terms[0], []).append((key_terms, targets))
         return compiled
 
     def concepts(self, question: str) -> list[Concept]:
@@ -199,13 +201,13 @@ class Index:
         terms = [t for _, t, _ in entries]
         extra: list[set[str]] = [set() for _ in entries]
         for i, term in enumerate(terms):
-            for key, targets in self.synonyms_by_first.get(term, ()):
+            for key, targets in self.synonyms.get(term, ()):
                 if tuple(terms[i : i + len(key)]) == key:
                     for j in range(i, i + len(key)):
                         extra[j] |= targets
             # A one-word key also matches a compound written apart or hyphenated.
             for alternative in entries[i][2]:
-                for key, targets in self.synonyms_by_first.get(alternative, ()):
+                for key, targets in self.synonyms.get(alternative, ()):
                     if len(key) == 1:
                         extra[i] |= targets
         merged: dict[str, Concept] = {}
