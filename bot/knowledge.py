@@ -106,24 +106,22 @@ _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """A SafeLoader that records each mapping's line as ``__line__``."""
+    """A safe loader that records each mapping's line and its keys' lines, and rejects
+    duplicate keys (YAML would silently keep the last one; a curator wants to know)."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: set[Any] = set()
+        key_lines: dict[Any, int] = {}
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=True)
             if not isinstance(key, (str, int, float, bool)):
-                continue
-            if key in seen:
-                # YAML would silently keep the last one; a curator wants to know.
+                continue  # unhashable keys: the base class reports them
+            if key in key_lines:
                 raise yaml.constructor.ConstructorError(
                     None, None, f"duplicate key {key!r}", key_node.start_mark)
-            seen.add(key)
+            key_lines[key] = key_node.start_mark.line + 1
         mapping = super().construct_mapping(node, deep=deep)
         mapping["__line__"] = node.start_mark.line + 1
-        mapping["__keylines__"] = {
-            self.construct_object(k, deep=True): k.start_mark.line + 1 for k, _ in node.value
-        }
+        mapping["__keylines__"] = key_lines
         return mapping
 
 
@@ -293,6 +291,15 @@ def _load_wordlist(path: Path) -> frozenset[str]:
     return frozenset(words)
 
 
+def _section(path: Path, data: dict[str, Any], name: str,
+             what: str) -> list[tuple[Any, Any, int | None]]:
+    """The (key, value, line) entries of one mapping section of a vocabulary file."""
+    block = data.get(name) or {}
+    if not isinstance(block, dict):
+        raise KnowledgeError(path, f"'{name}' must {what}", line_of(data, 1, name))
+    return [(k, v, line_of(block, None, k)) for k, v in block.items() if k not in _META]
+
+
 def _own_or_bundled(folder: Path, name: str) -> Path:
     path = folder / name
     return path if path.is_file() else bundled_folder() / name
@@ -314,30 +321,16 @@ def _load_vocabulary(folder: Path) -> Vocabulary:
         raise KnowledgeError(syn_path, f"unknown section {unknown[0]!r} (expected "
                              "'spellings' and 'synonyms')", line_of(data, 1, unknown[0]))
     spellings: dict[str, str] = {}
-    block = data.get("spellings") or {}
-    if not isinstance(block, dict):
-        raise KnowledgeError(syn_path, "'spellings' must map a spelling to another",
-                             line_of(data, 1, "spellings"))
-    for key, value in block.items():
-        if key in _META:
-            continue
+    for key, value, line in _section(syn_path, data, "spellings", "map a spelling to another"):
         if not isinstance(value, str):
-            raise KnowledgeError(syn_path, f"spelling {key!r} must map to one word",
-                                 line_of(block, None, key))
+            raise KnowledgeError(syn_path, f"spelling {key!r} must map to one word", line)
         spellings[str(key)] = value
     synonyms: dict[str, tuple[str, ...]] = {}
-    block = data.get("synonyms") or {}
-    if not isinstance(block, dict):
-        raise KnowledgeError(syn_path, "'synonyms' must map a word or phrase to a list",
-                             line_of(data, 1, "synonyms"))
-    for key, value in block.items():
-        if key in _META:
-            continue
+    for key, value, line in _section(syn_path, data, "synonyms", "map a word or phrase to a list"):
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise KnowledgeError(syn_path, f"synonyms of {key!r} must be a list of words",
-                                 line_of(block))
+            raise KnowledgeError(syn_path, f"synonyms of {key!r} must be a list of words", line)
         synonyms[str(key)] = tuple(value)
     return Vocabulary(stopwords=stopwords, generic=generic, spellings=spellings,
                       synonyms=synonyms)

@@ -170,3 +170,10 @@ def test_duplicate_yaml_key_is_an_error_with_its_line(write_knowledge) -> None:
                               "synonyms.yaml": "synonyms:\n  money: [funding]\n  money: [budget]\n"})
     with pytest.raises(KnowledgeError, match=r"synonyms\.yaml:3: invalid YAML: duplicate key 'money'"):
         load_knowledge(folder)
+
+
+def test_malformed_synonym_is_reported_at_its_own_line(write_knowledge) -> None:
+    folder = write_knowledge({"a.md": SOURCE, "synonyms.yaml":
+                              "synonyms:\n  cash: [funding]\n  staff: [workers]\n  money: 3\n"})
+    with pytest.raises(KnowledgeError, match=r"synonyms\.yaml:4: synonyms of 'money'"):
+        load_knowledge(folder)
