@@ -103,7 +103,8 @@ class Core:
                                 "common ones). Try naming the topic, for example “funding” or "
                                 "“professional culture”.", notices, "unclear")
         hits = self.index.search(concepts, k=12)
-        practical = bool(_PRACTICAL.match(text.lstrip(" \"'“‘(")))
+        practical = any(_PRACTICAL.match(part.lstrip(" \"'“‘("))
+                        for part in {text, self.index.focus(text)})
         if not hits or not self._supported(hits[0], practical):
             return self._refuse(text, f"I couldn't find anything in {self._holdings} that "
                                 "answers that, so I won't guess.", notices)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from rank_bm25 import BM25Okapi
@@ -91,6 +91,8 @@ class Concept:
     word: str
     terms: frozenset[str]
     synonyms: frozenset[str]
+    # A word only of the story around a long message's question, not of the question.
+    context: bool = False
 
 
 @dataclass(frozen=True)
@@ -127,6 +129,8 @@ class Tuning:
     generic_weight: float = 0.2
     lead_boost: float = 0.6
     section_match: float = 0.9
+    coverage_window: int = 6
+    context_weight: float = 0.3
 
 
 def _windows(paragraph: Paragraph, size: int) -> list[tuple[int, int]]:
@@ -193,8 +197,34 @@ class Index:
                 compiled.setdefault(key_terms[0], []).append((key_terms, targets))
         return compiled
 
+    def focus(self, message: str) -> str:
+        """The part of a long message that asks the question; the whole of a short one.
+
+        "We've got a hub where … and morale is dipping. Is there evidence on roles
+        overlapping?" asks its last sentence; the sentences before it are context.
+        The question is every sentence ending in "?", or else the last sentence.
+        """
+        spans = [message[s:e] for s, e in self.knowledge.splitter.span_tokenize(message)]
+        if len(spans) < 2 or len(self._concepts(message)) <= self.tuning.coverage_window:
+            return message
+        asked = [s for s in spans if s.rstrip().rstrip("\"'”’)").endswith("?")] or spans[-1:]
+        focus = " ".join(asked)
+        # A bare "Any thoughts?" names no topic: then the whole message is the question.
+        return focus if len(self._concepts(focus)) >= 2 else message
+
     def concepts(self, question: str) -> list[Concept]:
-        """The question's content words, each with its stem, compound and synonym terms."""
+        """The question's content words, each with its stem, compound and synonym terms.
+
+        In a long message, words only found outside its question are marked as context.
+        """
+        concepts = self._concepts(question)
+        focus = self.focus(question)
+        if focus is question:
+            return concepts
+        asked = frozenset(t for c in self._concepts(focus) for t in c.terms)
+        return [c if c.terms & asked else replace(c, context=True) for c in concepts]
+
+    def _concepts(self, question: str) -> list[Concept]:
         entries: list[tuple[str, str, frozenset[str]]] = []  # (surface word, term, alternatives)
         for word in words(question):
             entries.extend(self._word_entries(word))
@@ -253,6 +283,8 @@ class Index:
             concept.word.isdigit() and not concept.terms & self.vocabulary)
 
     def _concept_weight(self, concept: Concept) -> float:
+        if concept.context:
+            return 0.0  # context ranks (a little) but never counts towards coverage
         if self._is_generic(concept):
             return self.tuning.generic_weight * self.max_idf
         # Words found only in headings are as rare as words can be.
@@ -267,6 +299,8 @@ class Index:
         for c in concepts:
             # Generic phrasing ("way", "matter") ranks as little as it counts for coverage.
             own = self.tuning.generic_weight if self._is_generic(c) else 1.0
+            if c.context:
+                own *= self.tuning.context_weight
             group = dict.fromkeys(c.synonyms, own * self.tuning.synonym_weight) if synonyms else {}
             group.update(dict.fromkeys(c.terms, own))
             groups.append(group)
@@ -343,15 +377,36 @@ class Index:
         paragraph = self.knowledge.paragraphs[unit.paragraph]
         terms = self.unit_terms[index] | self.heading_terms[unit.paragraph]
         weights = weights or [self._concept_weight(c) for c in concepts]
-        matched, total, got = [], 0.0, 0.0
+        matched, credit = [], []
         for c, weight in zip(concepts, weights, strict=True):
-            total += weight
             if c.terms & terms:
                 matched.append(c.word)
-                got += weight
+                credit.append(weight)
             elif c.synonyms & terms:
                 matched.append(c.word)
-                got += weight * self.tuning.synonym_credit
-        coverage = got / total if total else 0.0
+                credit.append(weight * self.tuning.synonym_credit)
+            else:
+                credit.append(0.0)
+        coverage = _best_share(weights, credit, self.tuning.coverage_window)
         return Hit(paragraph, unit.first, unit.last, score, coverage,
                    tuple(dict.fromkeys(matched)))
+
+
+def _best_share(weights: Sequence[float], credit: Sequence[float], window: int) -> float:
+    """The share of the question's weight that a passage covers, judged as a whole and
+    over every run of ``window`` consecutive content words, whichever is best.
+
+    A long message ("We've set up a hub… the health visitor and the social worker keep
+    doubling up on visits — what does the evidence say?") carries context words no
+    passage could match; its question is one stretch of it, and that stretch should
+    decide, not the length of the story around it. A short question is judged whole.
+    """
+    counted = [(w, c) for w, c in zip(weights, credit, strict=True) if w > 0]
+    total = sum(w for w, _ in counted)
+    best = sum(c for _, c in counted) / total if total else 0.0
+    if window < 1:
+        return best
+    for start in range(len(counted) - window + 1):
+        part = counted[start : start + window]
+        best = max(best, sum(c for _, c in part) / sum(w for w, _ in part))
+    return best

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from nltk.tokenize.punkt import PunktSentenceTokenizer
 
 from bot.errors import KnowledgeError
 from bot.text import sentence_spans, train_sentence_splitter
@@ -87,6 +88,7 @@ class Knowledge:
     paragraphs: tuple[Paragraph, ...]
     themes: tuple[Theme, ...]
     vocabulary: Vocabulary
+    splitter: PunktSentenceTokenizer
 
 
 def bundled_folder() -> Path:
@@ -359,4 +361,5 @@ def load_knowledge(folder: str | Path | None = None) -> Knowledge:
         paragraphs=tuple(paragraphs),
         themes=_load_themes(root / "themes.yaml"),
         vocabulary=_load_vocabulary(root),
+        splitter=splitter,
     )

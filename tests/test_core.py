@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from bot.citations import parse_citations
 from bot.core import Core, Policy
 from bot.errors import ThemeNotFound
-from bot.index import PositiveIdfBM25
+from bot.index import PositiveIdfBM25, Tuning, _best_share
 
 QUESTIONS = [
     "why does funding get in the way of joint working?",
@@ -169,3 +169,62 @@ def test_quotes_cite_exactly_what_they_contain(core: Core, vocabulary: list[str]
 def test_practice_questions_in_the_first_person_plural_are_still_answered(
         core: Core, question: str) -> None:
     assert core.ask(question).answered
+
+
+LONG_STORY = ("Our hub has a health visitor, two family support workers and a nurse sharing one "
+              "office above the library, and the phones ring all day. ")
+
+
+def test_a_long_message_is_judged_by_the_question_it_asks(core: Core) -> None:
+    message = LONG_STORY + "What does the evidence say about tension between professions?"
+    assert core.index.focus(message) == "What does the evidence say about tension between professions?"
+    answer = core.ask(message)
+    assert answer.answered
+    assert answer.quotes[0].text.startswith("Tension between professionals is an issue")
+    context = {c.word for c in core.index.concepts(message) if c.context}
+    assert {"library", "phones", "office"} <= context
+    assert "tension" not in context
+
+
+def test_story_words_do_not_count_as_support_for_an_errand(core: Core) -> None:
+    errand = "How do I claim mileage for home visits?"
+    assert not core.ask(errand).answered
+    message = ("I started here last month and I'm still finding my feet with all the new "
+               "systems and the office. " + errand)
+    assert core.index.focus(message) == errand
+    assert not core.ask(message).answered
+
+
+@pytest.mark.parametrize("message", [
+    "Funding. Barriers.",  # short: every sentence is the question
+    "What did Johnson et al. (2003) report about the greatest barrier between social "
+    "services and the NHS in England?",  # "al." does not end a sentence
+    LONG_STORY + "Any thoughts?",  # a question naming no topic leaves the whole message
+])
+def test_short_or_single_question_messages_are_their_own_focus(core: Core, message: str) -> None:
+    assert core.index.focus(message) == message
+    assert not any(c.context for c in core.index.concepts(message))
+
+
+def test_a_long_run_on_question_is_judged_by_its_best_stretch(core: Core) -> None:
+    message = ("we run a busy family centre next to the primary school with nursery staff a "
+               "health visitor and two social workers in the building all week long and "
+               "honestly what does the research say about tension between professionals")
+    hit = core.index.search(message, k=1)[0]
+    words = [c.word for c in core.index.concepts(message)]
+    assert len(words) > 2 * core.index.tuning.coverage_window
+    assert hit.coverage >= core.policy.min_coverage
+    assert core.ask(message).answered
+    whole = Core(core.knowledge, tuning=Tuning(coverage_window=0))
+    assert whole.index.search(message, k=1)[0].coverage < core.policy.min_coverage
+
+
+def test_coverage_is_the_best_of_the_whole_and_each_window() -> None:
+    weights = [1.0] * 8
+    credit = [0.0] * 5 + [1.0] * 3
+    assert _best_share(weights, credit, 0) == pytest.approx(3 / 8)
+    assert _best_share(weights, credit, 4) == pytest.approx(3 / 4)
+    assert _best_share(weights, credit, 3) == pytest.approx(1.0)
+    # Words of zero weight (a long message's context) take no place in a window.
+    assert _best_share([0.0, 0.0, 2.0, 2.0], [0.0, 0.0, 2.0, 0.0], 2) == pytest.approx(0.5)
+    assert _best_share([], [], 6) == 0.0
