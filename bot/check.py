@@ -51,6 +51,7 @@ def check_knowledge(folder: str | Path | None) -> CheckReport:
     vocab = knowledge.vocabulary
     report.lines.append(f"Themes: {len(knowledge.themes)}; synonyms: {len(vocab.synonyms)}; "
                         f"spellings: {len(vocab.spellings)}; stop words: {len(vocab.stopwords)}")
+    report.lines.append(f"Glosses: {len(knowledge.glosses)} of {sentences} sentences")
     for theme in knowledge.themes:
         answer = core.theme(theme.name)
         if not answer.quotes:

@@ -25,16 +25,21 @@ _ANAPHORA = re.compile(
     re.IGNORECASE,
 )
 _LETTER_OR_DIGIT = re.compile(r"[^\W_]")
-# Questions about one's own errands or local facts ("How do I claim mileage?",
-# "What time does the canteen close?") are never answered by research evidence,
-# however many everyday words they share with it; they need stronger support.
+# Questions about one's own errands or local, current facts ("How do I claim
+# mileage?", "What time does the canteen close?", "Which school has a vacancy?",
+# "What's the training budget this year?") are never answered by research
+# evidence, however many everyday words they share with it; they need stronger support.
 _PRACTICAL = re.compile(
     r"^(?:(?:how|where|when|who|what) (?:do|can|could|should|shall|would|will|must|may) i\b"
     r"|(?:can|could|may|might|shall|will) (?:i|someone|somebody|anyone|you)\b"
     r"|what time\b"
     r"|when (?:is|are|does|do) (?:the|our|my) (?:next|last)\b"
     r"|what'?s the (?:number|phone|email|address|date|deadline|budget|salary|pay|rate|age|link"
-    r"|form|password)\b)",
+    r"|form|password)\b"
+    r"|which\b|how (?:much|many|long)\b|who(?:'s| is| are| provides| runs)\b"
+    r"|what happened to\b"
+    r"|.*\b(?:(?:this|next|last) (?:year|month|week|weekend|term)|today|tomorrow|tonight"
+    r"|right now)\b)",
     re.IGNORECASE)
 
 

@@ -131,6 +131,8 @@ class Tuning:
     section_match: float = 0.9
     coverage_window: int = 6
     context_weight: float = 0.3
+    gloss_weight: float = 0.5
+    gloss_credit: float = 0.6
 
 
 def _windows(paragraph: Paragraph, size: int) -> list[tuple[int, int]]:
@@ -152,6 +154,8 @@ class Index:
         self.units: list[Unit] = []
         prose_terms: list[list[str]] = []
         cited_terms: list[list[str]] = []
+        gloss_terms: list[list[str]] = []
+        glosses = {key: self.analyzer.tokenize(text) for key, text in knowledge.glosses.items()}
         for p_index, paragraph in enumerate(knowledge.paragraphs):
             # Long citation lists would otherwise make a sentence look long to BM25
             # and sink it; the works cited are searchable in a field of their own.
@@ -164,6 +168,8 @@ class Index:
                 self.units.append(Unit(p_index, first, last))
                 prose_terms.append([w for i in range(first, last + 1) for w in prose[i]])
                 cited_terms.append([w for i in range(first, last + 1) for w in cited[i]])
+                gloss_terms.append([w for i in range(first, last + 1)
+                                    for w in glosses.get((p_index, i), ())])
         if not self.units:
             raise ValueError("no sentences to index")
         self.unit_terms = [frozenset(p) | frozenset(c) for p, c in zip(prose_terms, cited_terms, strict=True)]
@@ -174,6 +180,10 @@ class Index:
         self.cited = (PositiveIdfBM25(cited_terms, k1=t.k1, b=t.b) if any(cited_terms)
                       else None)
         self.paragraphs = PositiveIdfBM25(para_terms, k1=t.k1, b=t.b)
+        # Curators' glosses: a field of practitioners' words for each sentence.
+        self.glossed = (PositiveIdfBM25(gloss_terms, k1=t.k1, b=t.b) if any(gloss_terms)
+                        else None)
+        self.unit_gloss_terms = [frozenset(g) for g in gloss_terms]
         self.heading_terms = [frozenset(self.analyzer.tokenize(" ".join(p.section)))
                               for p in knowledge.paragraphs]
         paras = knowledge.paragraphs
@@ -181,7 +191,7 @@ class Index:
             i for i, p in enumerate(paras)
             if i == 0 or (p.source, p.section) != (paras[i - 1].source, paras[i - 1].section))
         self.prose_vocabulary = frozenset(self.paragraphs.idf)
-        self.vocabulary = self.prose_vocabulary.union(*self.heading_terms)
+        self.vocabulary = self.prose_vocabulary.union(*self.heading_terms, *self.unit_gloss_terms)
         self.max_idf = max(self.paragraphs.idf.values())
         self.synonyms = self._compile_synonyms(vocab)
         self.generic = frozenset(t for w in vocab.generic for t in self.analyzer.tokenize(w))
@@ -287,7 +297,7 @@ class Index:
             return 0.0  # context ranks (a little) but never counts towards coverage
         if self._is_generic(concept):
             return self.tuning.generic_weight * self.max_idf
-        # Words found only in headings are as rare as words can be.
+        # Words found only in headings or glosses are as rare as words can be.
         known = [self.paragraphs.idf.get(t, self.max_idf) for t in concept.terms | concept.synonyms
                  if t in self.vocabulary]
         # A word the knowledge has never seen, with no synonym it knows, is strong
@@ -329,6 +339,8 @@ class Index:
         score = self.prose.group_scores(groups)
         if self.cited is not None:
             score = score + t.citation_weight * self.cited.group_scores(groups)
+        if self.glossed is not None:
+            score = score + t.gloss_weight * self.glossed.group_scores(groups)
         para = self.paragraphs.group_scores(groups)
         para = para / para.max() if para.size and para.max() > 0 else para
         top = float(score.max()) if score.size and score.max() > 0 else 1.0
@@ -376,17 +388,17 @@ class Index:
         unit = self.units[index]
         paragraph = self.knowledge.paragraphs[unit.paragraph]
         terms = self.unit_terms[index] | self.heading_terms[unit.paragraph]
+        gloss = self.unit_gloss_terms[index]
         weights = weights or [self._concept_weight(c) for c in concepts]
+        t = self.tuning
         matched, credit = [], []
         for c, weight in zip(concepts, weights, strict=True):
-            if c.terms & terms:
+            share = (1.0 if c.terms & terms else t.synonym_credit if c.synonyms & terms
+                     else t.gloss_credit if c.terms & gloss
+                     else t.gloss_credit * t.synonym_credit if c.synonyms & gloss else 0.0)
+            if share:
                 matched.append(c.word)
-                credit.append(weight)
-            elif c.synonyms & terms:
-                matched.append(c.word)
-                credit.append(weight * self.tuning.synonym_credit)
-            else:
-                credit.append(0.0)
+            credit.append(weight * share)
         coverage = _best_share(weights, credit, self.tuning.coverage_window)
         return Hit(paragraph, unit.first, unit.last, score, coverage,
                    tuple(dict.fromkeys(matched)))

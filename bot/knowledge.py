@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,7 @@ import yaml
 from nltk.tokenize.punkt import PunktSentenceTokenizer
 
 from bot.errors import KnowledgeError
-from bot.text import sentence_spans, train_sentence_splitter
+from bot.text import fold, sentence_spans, train_sentence_splitter
 
 SECTION_SEPARATOR = " › "
 # Page furniture that some copied web pages carry; never part of the text.
@@ -89,6 +90,8 @@ class Knowledge:
     themes: tuple[Theme, ...]
     vocabulary: Vocabulary
     splitter: PunktSentenceTokenizer
+    # (paragraph index, sentence index) -> a curator's gloss in practitioners' words.
+    glosses: dict[tuple[int, int], str] = field(default_factory=dict)
 
 
 def bundled_folder() -> Path:
@@ -127,6 +130,22 @@ class _LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
         return mapping
 
 
+class _LineList(list):  # type: ignore[type-arg]
+    """A parsed YAML list that remembers the line of each item (a plain word has no room)."""
+
+    lines: list[int]
+
+
+def _construct_list(loader: _LineLoader, node: yaml.SequenceNode) -> Iterator[_LineList]:
+    items = _LineList()
+    items.lines = [child.start_mark.line + 1 for child in node.value]
+    yield items  # yielded first, as PyYAML does, so recursive structures still work
+    items.extend(loader.construct_sequence(node))
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:seq", _construct_list)
+
+
 def read_text(path: Path) -> str:
     """A file's UTF-8 text; unreadable or undecodable files raise KnowledgeError naming them."""
     try:
@@ -149,7 +168,9 @@ def parse_yaml(path: Path, text: str, line_offset: int = 0) -> Any:
 
 
 def line_of(value: Any, default: int | None = None, key: Any = None) -> int | None:
-    """The line of a parsed mapping (or of one of its keys), for error messages."""
+    """The line of a parsed mapping (or of one of its keys, or a list's item), for errors."""
+    if isinstance(value, _LineList) and isinstance(key, int) and 0 <= key < len(value.lines):
+        return value.lines[key]
     if not isinstance(value, dict):
         return default
     if key is not None and key in value.get("__keylines__", {}):
@@ -244,6 +265,15 @@ def _parse_source(path: Path, folder: Path) -> tuple[Source, list[tuple[tuple[st
     return source, blocks
 
 
+def _mappings(path: Path, items: list[Any], problem: str) -> Iterator[tuple[dict[str, Any], int | None]]:
+    """Each item of a YAML list with its line; anything but a mapping is an error there."""
+    for n, item in enumerate(items):
+        line = line_of(item, line_of(items, None, n))
+        if not isinstance(item, dict):
+            raise KnowledgeError(path, problem, line)
+        yield item, line
+
+
 def _load_themes(path: Path) -> tuple[Theme, ...]:
     if not path.is_file():
         return ()
@@ -253,11 +283,8 @@ def _load_themes(path: Path) -> tuple[Theme, ...]:
         raise KnowledgeError(path, "must hold a list of themes under 'themes:'", line_of(data, 1))
     themes: list[Theme] = []
     seen: set[str] = set()
-    for item in items:
-        line = line_of(item)
-        if not isinstance(item, dict):
-            raise KnowledgeError(path, "each theme must be a mapping with name and description",
-                                 line)
+    for item, line in _mappings(path, items, "each theme must be a mapping with name and "
+                                "description"):
         name = _text_field(path, item, "name", line, required=True) or ""
         if name.casefold() in seen:
             raise KnowledgeError(path, f"theme {name!r} is defined twice", line)
@@ -282,6 +309,36 @@ def _load_themes(path: Path) -> tuple[Theme, ...]:
             sections=tuple(s.strip() for s in sections),
         ))
     return tuple(themes)
+
+
+def _load_glosses(path: Path, paragraphs: tuple[Paragraph, ...]) -> dict[tuple[int, int], str]:
+    """Curators' glosses, each tied to the one sentence that opens with its ``sentence``."""
+    if not path.is_file():
+        return {}
+    data = parse_yaml(path, read_text(path))
+    if data is None:
+        return {}
+    if not isinstance(data, list):
+        raise KnowledgeError(path, "must be a list of entries with 'sentence' and 'gloss'",
+                             line_of(data, 1))
+    openings = {(p, i): " ".join(fold(paragraph.sentence(i)).split())
+                for p, paragraph in enumerate(paragraphs) for i in range(len(paragraph.spans))}
+    glosses: dict[tuple[int, int], str] = {}
+    for item, line in _mappings(path, data, "each entry must be a mapping with 'sentence' "
+                                "and 'gloss'"):
+        opening = _text_field(path, item, "sentence", line, required=True) or ""
+        gloss = _text_field(path, item, "gloss", line, required=True) or ""
+        wanted = " ".join(fold(opening).split())
+        where = [key for key, text in openings.items() if text.startswith(wanted)]
+        if not where:
+            raise KnowledgeError(path, f"no sentence of the knowledge opens with {opening!r}", line)
+        if len(where) > 1:
+            raise KnowledgeError(path, f"{len(where)} sentences open with {opening!r}; quote "
+                                 "more of its opening words", line)
+        if where[0] in glosses:
+            raise KnowledgeError(path, f"the sentence opening {opening!r} is glossed twice", line)
+        glosses[where[0]] = gloss
+    return glosses
 
 
 def _load_wordlist(path: Path) -> frozenset[str]:
@@ -359,6 +416,7 @@ def load_knowledge(folder: str | Path | None = None) -> Knowledge:
         folder=root,
         sources=tuple(s for s, _ in parsed),
         paragraphs=tuple(paragraphs),
+        glosses=_load_glosses(root / "glosses.yaml", tuple(paragraphs)),
         themes=_load_themes(root / "themes.yaml"),
         vocabulary=_load_vocabulary(root),
         splitter=splitter,

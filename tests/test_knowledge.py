@@ -136,6 +136,8 @@ def test_missing_and_empty_folders_are_reported(tmp_path: Path) -> None:
         ("themes:\n  - name: a\n    description: d\n    query: q\n    aliases: x\n",
          "'aliases' of theme 'a' must be a list", 2),
         ("themes: [\n", "invalid YAML", 2),
+        ("themes:\n  - name: a\n    description: d\n    query: q\n  - money\n",
+         "each theme must be a mapping", 5),
         ("themes:\n  - name: a\n    description: d\n    query: q\n"
          "  - name: A\n    description: d\n    query: q\n", "defined twice", 5),
     ],
@@ -176,4 +178,66 @@ def test_malformed_synonym_is_reported_at_its_own_line(write_knowledge) -> None:
     folder = write_knowledge({"a.md": SOURCE, "synonyms.yaml":
                               "synonyms:\n  cash: [funding]\n  staff: [workers]\n  money: 3\n"})
     with pytest.raises(KnowledgeError, match=r"synonyms\.yaml:4: synonyms of 'money'"):
+        load_knowledge(folder)
+
+
+GLOSSED = SOURCE.replace("Second sentence about alpha.", "Second sentence about alpha.\n\n"
+                         "## Beta\n\nBudgets were cut in half. Nobody knew what came next.")
+
+
+def test_a_gloss_lets_everyday_words_find_its_sentence(write_knowledge) -> None:
+    plain = write_knowledge({"a.md": GLOSSED})
+    assert not Core.load(plain).ask("money worries").answered
+    (plain / "glosses.yaml").write_text(
+        '# everyday words for sentences\n'
+        '- sentence: "Budgets were cut"\n'
+        '  gloss: "money worries; short of cash; cuts"\n', encoding="utf-8")
+    knowledge = load_knowledge(plain)
+    beta = next(i for i, p in enumerate(knowledge.paragraphs) if p.section[-1] == "Beta")
+    assert knowledge.glosses == {(beta, 0): "money worries; short of cash; cuts"}
+    answer = Core(knowledge).ask("money worries")
+    assert answer.answered
+    assert answer.quotes[0].text == "Budgets were cut in half."  # the gloss is never quoted
+    assert answer.quotes[0].matched_terms == ("money", "worries")
+
+
+def test_bundled_glosses_cover_every_sentence_of_the_review() -> None:
+    knowledge = load_knowledge()
+    sentences = {(p, i) for p, paragraph in enumerate(knowledge.paragraphs)
+                 for i in range(len(paragraph.spans))}
+    assert set(knowledge.glosses) == sentences
+    assert all(len(g.split()) >= 10 for g in knowledge.glosses.values())
+
+
+@pytest.mark.parametrize(
+    ("glosses", "message", "line"),
+    [
+        ('- sentence: "Budgets were cut"\n  gloss: "money"\n- sentence: "Gamma rays"\n'
+         '  gloss: "x"\n', "no sentence of the knowledge opens with 'Gamma rays'", 3),
+        ('- sentence: "First"\n  gloss: "x"\n- sentence: "Budgets"\n  gloss: "y"\n'
+         '- sentence: "budgets  WERE"\n  gloss: "z"\n', "glossed twice", 5),
+        ('- sentence: "Nobody knew"\n', "'gloss' is required", 1),
+        ('sentence: "Nobody knew"\ngloss: "x"\n', "must be a list of entries", 1),
+        ('- "Nobody knew"\n', "each entry must be a mapping", 1),
+        ('- sentence: "Nobody knew"\n  gloss: [a, b]\n', "'gloss' must be text", 1),
+    ],
+)
+def test_malformed_glosses_name_file_and_line(write_knowledge, glosses: str, message: str,
+                                              line: int) -> None:
+    folder = write_knowledge({"a.md": GLOSSED, "glosses.yaml": glosses})
+    with pytest.raises(KnowledgeError) as err:
+        load_knowledge(folder)
+    assert message in str(err.value)
+    assert re.match(rf"^{re.escape(str(folder / 'glosses.yaml'))}:{line}: ", str(err.value))
+
+
+def test_a_gloss_opening_shared_by_two_sentences_asks_for_more_words(write_knowledge) -> None:
+    folder = write_knowledge({"a.md": GLOSSED, "glosses.yaml":
+                              '- sentence: "First sentence"\n  gloss: "x"\n'
+                              '- sentence: "Second sentence"\n  gloss: "y"\n'
+                              '- sentence: "Budgets"\n  gloss: "z"\n'})
+    assert len(load_knowledge(folder).glosses) == 3
+    folder = write_knowledge({"a.md": GLOSSED.replace("Nobody knew", "First sentence knew"),
+                              "glosses.yaml": '- sentence: "First sentence"\n  gloss: "x"\n'})
+    with pytest.raises(KnowledgeError, match=r"glosses\.yaml:1: 2 sentences open with"):
         load_knowledge(folder)
