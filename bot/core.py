@@ -108,8 +108,9 @@ class Core:
                                 "common ones). Try naming the topic, for example “funding” or "
                                 "“professional culture”.", notices, "unclear")
         hits = self.index.search(concepts, k=12)
-        practical = any(_PRACTICAL.match(part.lstrip(" \"'“‘("))
-                        for part in {text, self.index.focus(text)})
+        # In a long message, the sentence that asks may be an errand behind a story.
+        asked = {text, self.index.focus(text)} if any(c.context for c in concepts) else {text}
+        practical = any(_PRACTICAL.match(part.lstrip(" \"'“‘(")) for part in asked)
         if not hits or not self._supported(hits[0], practical):
             return self._refuse(text, f"I couldn't find anything in {self._holdings} that "
                                 "answers that, so I won't guess.", notices)

@@ -214,8 +214,13 @@ class Index:
         overlapping?" asks its last sentence; the sentences before it are context.
         The question is every sentence ending in "?", or else the last sentence.
         """
+        return self._focus(message, len(self._concepts(message)))
+
+    def _focus(self, message: str, words: int) -> str:
+        if words <= self.tuning.coverage_window:
+            return message
         spans = [message[s:e] for s, e in self.knowledge.splitter.span_tokenize(message)]
-        if len(spans) < 2 or len(self._concepts(message)) <= self.tuning.coverage_window:
+        if len(spans) < 2:
             return message
         asked = [s for s in spans if s.rstrip().rstrip("\"'”’)").endswith("?")] or spans[-1:]
         focus = " ".join(asked)
@@ -228,7 +233,7 @@ class Index:
         In a long message, words only found outside its question are marked as context.
         """
         concepts = self._concepts(question)
-        focus = self.focus(question)
+        focus = self._focus(question, len(concepts))
         if focus is question:
             return concepts
         asked = frozenset(t for c in self._concepts(focus) for t in c.terms)
@@ -414,11 +419,16 @@ def _best_share(weights: Sequence[float], credit: Sequence[float], window: int) 
     decide, not the length of the story around it. A short question is judged whole.
     """
     counted = [(w, c) for w, c in zip(weights, credit, strict=True) if w > 0]
-    total = sum(w for w, _ in counted)
-    best = sum(c for _, c in counted) / total if total else 0.0
+    # Running totals, so each window's sums are one subtraction.
+    weight_sums, credit_sums = [0.0], [0.0]
+    for w, c in counted:
+        weight_sums.append(weight_sums[-1] + w)
+        credit_sums.append(credit_sums[-1] + c)
+    total = weight_sums[-1]
+    best = credit_sums[-1] / total if total else 0.0
     if window < 1:
         return best
-    for start in range(len(counted) - window + 1):
-        part = counted[start : start + window]
-        best = max(best, sum(c for _, c in part) / sum(w for w, _ in part))
+    for end in range(window, len(counted) + 1):
+        best = max(best, (credit_sums[end] - credit_sums[end - window])
+                   / (weight_sums[end] - weight_sums[end - window]))
     return best

@@ -312,7 +312,11 @@ def _load_themes(path: Path) -> tuple[Theme, ...]:
 
 
 def _load_glosses(path: Path, paragraphs: tuple[Paragraph, ...]) -> dict[tuple[int, int], str]:
-    """Curators' glosses, each tied to the one sentence that opens with its ``sentence``."""
+    """Curators' glosses, each tied to the one sentence that opens with its ``sentence``.
+
+    An entry's ``gloss`` (phrases) and ``asks`` (questions the sentence answers) are
+    both practitioners' words for it; they are searched together.
+    """
     if not path.is_file():
         return {}
     data = parse_yaml(path, read_text(path))
@@ -327,7 +331,11 @@ def _load_glosses(path: Path, paragraphs: tuple[Paragraph, ...]) -> dict[tuple[i
     for item, line in _mappings(path, data, "each entry must be a mapping with 'sentence' "
                                 "and 'gloss'"):
         opening = _text_field(path, item, "sentence", line, required=True) or ""
-        gloss = _text_field(path, item, "gloss", line, required=True) or ""
+        asks = item.get("asks") or []
+        if not isinstance(asks, list) or not all(isinstance(a, str) for a in asks):
+            raise KnowledgeError(path, "'asks' must be a list of questions", line)
+        gloss = " ".join([_text_field(path, item, "gloss", line, required=not asks) or "",
+                          *(a.strip() for a in asks)]).strip()
         wanted = " ".join(fold(opening).split())
         where = [key for key, text in openings.items() if text.startswith(wanted)]
         if not where:

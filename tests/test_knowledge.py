@@ -201,6 +201,19 @@ def test_a_gloss_lets_everyday_words_find_its_sentence(write_knowledge) -> None:
     assert answer.quotes[0].matched_terms == ("money", "worries")
 
 
+def test_questions_a_sentence_answers_are_searched_with_its_gloss(write_knowledge) -> None:
+    folder = write_knowledge({"a.md": GLOSSED, "glosses.yaml":
+                              '- sentence: "Nobody knew"\n'
+                              '  asks: ["what happens next year?", "is the future unclear?"]\n'
+                              '- sentence: "Budgets were cut"\n'
+                              '  gloss: "money worries"\n'
+                              '  asks: ["short of cash?"]\n'})
+    knowledge = load_knowledge(folder)
+    assert sorted(knowledge.glosses.values()) == [
+        "money worries short of cash?", "what happens next year? is the future unclear?"]
+    assert Core(knowledge).ask("is the future unclear").quotes[0].text == "Nobody knew what came next."
+
+
 def test_bundled_glosses_cover_every_sentence_of_the_review() -> None:
     knowledge = load_knowledge()
     sentences = {(p, i) for p, paragraph in enumerate(knowledge.paragraphs)
@@ -220,6 +233,7 @@ def test_bundled_glosses_cover_every_sentence_of_the_review() -> None:
         ('sentence: "Nobody knew"\ngloss: "x"\n', "must be a list of entries", 1),
         ('- "Nobody knew"\n', "each entry must be a mapping", 1),
         ('- sentence: "Nobody knew"\n  gloss: [a, b]\n', "'gloss' must be text", 1),
+        ('- sentence: "Nobody knew"\n  asks: "why?"\n', "'asks' must be a list of questions", 1),
     ],
 )
 def test_malformed_glosses_name_file_and_line(write_knowledge, glosses: str, message: str,
