@@ -131,6 +131,7 @@ class Tuning:
     section_match: float = 0.9
     coverage_window: int = 6
     context_weight: float = 0.3
+    focus_words: int = 3
     gloss_weight: float = 0.5
     gloss_credit: float = 0.6
 
@@ -207,25 +208,40 @@ class Index:
                 compiled.setdefault(key_terms[0], []).append((key_terms, targets))
         return compiled
 
-    def focus(self, message: str) -> str:
-        """The part of a long message that asks the question; the whole of a short one.
+    def asking(self, message: str) -> str:
+        """The sentences of a long message that ask (ending in "?", else the last one).
 
         "We've got a hub where … and morale is dipping. Is there evidence on roles
-        overlapping?" asks its last sentence; the sentences before it are context.
-        The question is every sentence ending in "?", or else the last sentence.
+        overlapping?" asks its last sentence. A short message is all question.
         """
-        return self._focus(message, len(self._concepts(message)))
+        return self._asking(message, len(self._concepts(message)))
 
-    def _focus(self, message: str, words: int) -> str:
+    def _asking(self, message: str, words: int) -> str:
         if words <= self.tuning.coverage_window:
             return message
         spans = [message[s:e] for s, e in self.knowledge.splitter.span_tokenize(message)]
         if len(spans) < 2:
             return message
         asked = [s for s in spans if s.rstrip().rstrip("\"'”’)").endswith("?")] or spans[-1:]
-        focus = " ".join(asked)
-        # A bare "Any thoughts?" names no topic: then the whole message is the question.
-        return focus if len(self._concepts(focus)) >= 2 else message
+        return " ".join(asked)
+
+    def focus(self, message: str) -> str:
+        """What a message is judged by: its asking sentences when they name the topic.
+
+        A question that names its topic in three or more words the knowledge knows
+        ("What does the evidence say about tension between professions?") is judged
+        alone, the story before it only ranking. One that points back at the story
+        ("Has that been seen elsewhere?", "Any thoughts?") leaves the whole message.
+        """
+        return self._focus(message, len(self._concepts(message)))
+
+    def _focus(self, message: str, words: int) -> str:
+        asked = self._asking(message, words)
+        if asked == message:
+            return message
+        named = [c for c in self._concepts(asked) if not self._is_generic(c)
+                 and (c.terms | c.synonyms) & self.vocabulary]
+        return asked if len(named) >= self.tuning.focus_words else message
 
     def concepts(self, question: str) -> list[Concept]:
         """The question's content words, each with its stem, compound and synonym terms.

@@ -19,18 +19,20 @@ EVAL = bundled_folder() / "eval"
 # "How answers are chosen"); raise them as the method improves.
 FLOORS = {
     "dev-questions.yaml": {"hit@1": 0.80, "hit@3": 0.95, "false_abstentions": 0, "answered_oos": 0},
-    "practitioner-questions.yaml": {"hit@1": 0.87, "hit@3": 0.94, "false_abstentions": 1,
+    "practitioner-questions.yaml": {"hit@1": 0.89, "hit@3": 0.95, "false_abstentions": 0,
                                     "answered_oos": 0},
     # Written independently of the vocabulary; looked at for kinds of failure.
-    "heldout-questions.yaml": {"hit@1": 0.82, "hit@3": 0.88, "false_abstentions": 5,
-                               "answered_oos": 1},
+    "heldout-questions.yaml": {"hit@1": 0.88, "hit@3": 0.97, "false_abstentions": 0,
+                               "answered_oos": 3},
     # Written blind from the review alone and measured first as unseen sets.
-    "fresh-everyday-questions.yaml": {"hit@1": 0.85, "hit@3": 0.88, "false_abstentions": 4,
-                                      "answered_oos": 1},
-    "fresh-conversational-questions.yaml": {"hit@1": 0.76, "hit@3": 0.80,
-                                            "false_abstentions": 10, "answered_oos": 3},
-    "fresh-mixed-questions.yaml": {"hit@1": 0.87, "hit@3": 0.88, "false_abstentions": 4,
-                                   "answered_oos": 1},
+    "fresh-everyday-questions.yaml": {"hit@1": 0.90, "hit@3": 0.98, "false_abstentions": 1,
+                                      "answered_oos": 2},
+    "fresh-conversational-questions.yaml": {"hit@1": 0.86, "hit@3": 0.91,
+                                            "false_abstentions": 0, "answered_oos": 4},
+    "fresh-mixed-questions.yaml": {"hit@1": 0.88, "hit@3": 0.91, "false_abstentions": 3,
+                                   "answered_oos": 2},
+    "fresh-situations-questions.yaml": {"hit@1": 0.76, "hit@3": 0.81, "false_abstentions": 7,
+                                        "answered_oos": 6},
 }
 
 
