@@ -51,14 +51,20 @@ def check_knowledge(folder: str | Path | None) -> CheckReport:
     vocab = knowledge.vocabulary
     report.lines.append(f"Themes: {len(knowledge.themes)}; synonyms: {len(vocab.synonyms)}; "
                         f"spellings: {len(vocab.spellings)}; stop words: {len(vocab.stopwords)}")
-    report.lines.append(f"Glosses: {len(knowledge.glosses)} of {sentences} sentences")
+    report.lines.append(f"Glosses: {len(knowledge.glosses)} of {sentences} sentences; "
+                        f"generic words: {len(vocab.generic)}; errand words: {len(vocab.errands)}")
     for theme in knowledge.themes:
         answer = core.theme(theme.name)
         if not answer.quotes:
             report.problems.append(f"theme {theme.name!r} finds no passages")
     known = core.index.vocabulary
+    analyzer = core.index.analyzer
+    for word in sorted(vocab.errands):
+        if set(analyzer.tokenize(word)) & core.index.prose_vocabulary:
+            report.problems.append(f"errand-words.txt: {word!r} occurs in the knowledge, so "
+                                   "questions about it would need the errand bar")
     for key, values in vocab.synonyms.items():
-        targets = {t for v in values for t in core.index.analyzer.tokenize(v)}
+        targets = {t for v in values for t in analyzer.tokenize(v)}
         if targets and not targets & known:
             report.problems.append(f"synonyms.yaml: none of the words for {key!r} occur in the "
                                    f"knowledge ({', '.join(values)})")

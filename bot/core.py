@@ -111,15 +111,27 @@ class Core:
                                 "“professional culture”.", notices, "unclear")
         hits = self.index.search(concepts, k=12)
         # In a long message, the sentence that asks may be an errand behind a story.
-        asking = self.index.asking(text)
-        practical = bool(_CURRENT.search(asking)) or any(
-            _PRACTICAL.match(part.lstrip(" \"'“‘(")) for part in {text, asking})
+        practical = self._is_errand(text)
         if not hits or not self._supported(hits[0], practical):
             return self._refuse(text, f"I couldn't find anything in {self._holdings} that "
                                 "answers that, so I won't guess.", notices)
         quotes = self._compose(hits)
         return Answer(question=text, answered=True, message=self._found_message(quotes),
                       quotes=quotes, notices=tuple(notices))
+
+    def _is_errand(self, text: str) -> bool:
+        """True when a question looks like an errand or a lookup of local, current facts.
+
+        Judged by how it asks ("How do I…", "Which…", "this year"), and by errand words
+        ("password", "rota"): one in the sentence that asks, or two anywhere in a long
+        message (a story about a laptop and the VPN is about IT, whatever it asks).
+        """
+        asking = self.index.asking(text)
+        if _CURRENT.search(asking) or self.index.errand_words(asking):
+            return True
+        if asking != text and len(set(self.index.errand_words(text))) >= 2:
+            return True
+        return any(_PRACTICAL.match(part.lstrip(" \"'“‘(")) for part in {text, asking})
 
     @property
     def _holdings(self) -> str:

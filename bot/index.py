@@ -196,6 +196,7 @@ class Index:
         self.max_idf = max(self.paragraphs.idf.values())
         self.synonyms = self._compile_synonyms(vocab)
         self.generic = frozenset(t for w in vocab.generic for t in self.analyzer.tokenize(w))
+        self.errands = frozenset(t for w in vocab.errands for t in self.analyzer.tokenize(w))
 
     def _compile_synonyms(self, vocab: Vocabulary) -> dict[str, list[tuple[tuple[str, ...],
                                                                           frozenset[str]]]]:
@@ -242,6 +243,10 @@ class Index:
         named = [c for c in self._concepts(asked) if not self._is_generic(c)
                  and (c.terms | c.synonyms) & self.vocabulary]
         return asked if len(named) >= self.tuning.focus_words else message
+
+    def errand_words(self, text: str) -> list[str]:
+        """Words of ``text`` that mark an errand or local lookup ("password", "rota")."""
+        return [c.word for c in self._concepts(text) if c.terms & self.errands]
 
     def concepts(self, question: str) -> list[Concept]:
         """The question's content words, each with its stem, compound and synonym terms.

@@ -76,6 +76,7 @@ class Vocabulary:
 
     stopwords: frozenset[str] = frozenset()
     generic: frozenset[str] = frozenset()
+    errands: frozenset[str] = frozenset()
     spellings: dict[str, str] = field(default_factory=dict)
     synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
@@ -375,12 +376,13 @@ def _own_or_bundled(folder: Path, name: str) -> Path:
 def _load_vocabulary(folder: Path) -> Vocabulary:
     stopwords = _load_wordlist(_own_or_bundled(folder, "stopwords.txt"))
     generic = _load_wordlist(_own_or_bundled(folder, "generic-words.txt"))
+    errands = _load_wordlist(_own_or_bundled(folder, "errand-words.txt"))
     syn_path = folder / "synonyms.yaml"
     if not syn_path.is_file():
-        return Vocabulary(stopwords=stopwords, generic=generic)
+        return Vocabulary(stopwords=stopwords, generic=generic, errands=errands)
     data = parse_yaml(syn_path, read_text(syn_path))
     if data is None:
-        return Vocabulary(stopwords=stopwords, generic=generic)
+        return Vocabulary(stopwords=stopwords, generic=generic, errands=errands)
     if not isinstance(data, dict):
         raise KnowledgeError(syn_path, "must be a mapping with 'spellings' and 'synonyms'", 1)
     unknown = sorted(set(data) - {"spellings", "synonyms", *_META}, key=str)
@@ -399,7 +401,7 @@ def _load_vocabulary(folder: Path) -> Vocabulary:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise KnowledgeError(syn_path, f"synonyms of {key!r} must be a list of words", line)
         synonyms[str(key)] = tuple(value)
-    return Vocabulary(stopwords=stopwords, generic=generic, spellings=spellings,
+    return Vocabulary(stopwords=stopwords, generic=generic, errands=errands, spellings=spellings,
                       synonyms=synonyms)
 
 

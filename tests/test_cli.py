@@ -150,3 +150,16 @@ def test_no_command_prints_help() -> None:
 def test_usage_errors_do_not_traceback(args: tuple[str, ...]) -> None:
     result = run(*args)
     assert result.returncode == 2 and b"Traceback" not in result.stderr
+
+
+def test_check_reports_an_errand_word_that_the_knowledge_uses(tmp_path: Path) -> None:
+    folder = tmp_path / "k"
+    folder.mkdir()
+    (folder / "s.md").write_text("---\ntitle: Tiny\n---\nParking near schools helps parents.\n",
+                                 encoding="utf-8")
+    (folder / "errand-words.txt").write_text("parking\nrota\n", encoding="utf-8")
+    result = run("--knowledge", str(folder), "check")
+    text = out(result)
+    assert result.returncode == 1
+    assert "errand-words.txt: 'parking' occurs in the knowledge" in text
+    assert "'rota'" not in text and text.endswith("1 problem(s) found\n")

@@ -208,8 +208,8 @@ def test_short_or_single_question_messages_are_their_own_focus(core: Core, messa
 
 
 def test_a_long_run_on_question_is_judged_by_its_best_stretch(core: Core) -> None:
-    message = ("we spent the whole rainy afternoon repainting the yellow railings beside the "
-               "harbour car park near the old lighthouse and honestly what does the research "
+    message = ("we spent the whole long afternoon repainting the yellow railings beside the "
+               "harbour wall near the old lighthouse and honestly what does the research "
                "say about tension between professionals")
     hit = core.index.search(message, k=1)[0]
     words = [c.word for c in core.index.concepts(message)]
@@ -252,3 +252,24 @@ def test_a_story_set_last_week_is_not_a_lookup_of_current_facts(core: Core) -> N
                "anything about doubling up and families falling through the cracks?")
     assert core.ask(message).answered
     assert not core.ask("Does the evidence say anything about doubling up last week?").answered
+
+
+@pytest.mark.parametrize("question", [
+    "Is there joint training on the new laptop system?",
+    "Our partnership meeting keeps being moved - is the rota for the venue sorted?",
+    "I've been asked to lead on our multi-agency hub's IT. The laptops keep dropping off the "
+    "VPN every afternoon. Is there a fix?",
+])
+def test_questions_with_errand_words_need_the_errand_bar(core: Core, question: str) -> None:
+    assert core._is_errand(question)
+    assert not core.ask(question).answered
+
+
+@pytest.mark.parametrize("question", [
+    "Does joint training help staff from different agencies trust each other?",
+    "I'm a depute head in Fife and our community school pilot money has gone. Is uncertain "
+    "funding a known barrier to joint working?",  # one place name in a story is no errand
+])
+def test_topic_questions_are_not_errands(core: Core, question: str) -> None:
+    assert not core._is_errand(question)
+    assert core.ask(question).answered

@@ -23,7 +23,7 @@ FLOORS = {
                                     "answered_oos": 0},
     # Written independently of the vocabulary; looked at for kinds of failure.
     "heldout-questions.yaml": {"hit@1": 0.88, "hit@3": 0.97, "false_abstentions": 0,
-                               "answered_oos": 3},
+                               "answered_oos": 1},
     # Written blind from the review alone and measured first as unseen sets.
     "fresh-everyday-questions.yaml": {"hit@1": 0.90, "hit@3": 0.98, "false_abstentions": 1,
                                       "answered_oos": 2},
@@ -32,7 +32,7 @@ FLOORS = {
     "fresh-mixed-questions.yaml": {"hit@1": 0.88, "hit@3": 0.91, "false_abstentions": 3,
                                    "answered_oos": 2},
     "fresh-situations-questions.yaml": {"hit@1": 0.76, "hit@3": 0.81, "false_abstentions": 7,
-                                        "answered_oos": 6},
+                                        "answered_oos": 2},
 }
 
 

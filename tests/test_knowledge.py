@@ -255,3 +255,9 @@ def test_a_gloss_opening_shared_by_two_sentences_asks_for_more_words(write_knowl
                               "glosses.yaml": '- sentence: "First sentence"\n  gloss: "x"\n'})
     with pytest.raises(KnowledgeError, match=r"glosses\.yaml:1: 2 sentences open with"):
         load_knowledge(folder)
+
+
+def test_errand_words_come_from_the_folder_or_the_bundle(write_knowledge) -> None:
+    assert "password" in load_knowledge(write_knowledge({"a.md": SOURCE})).vocabulary.errands
+    folder = write_knowledge({"a.md": SOURCE, "errand-words.txt": "# mine\nrota rotas\n"})
+    assert load_knowledge(folder).vocabulary.errands == {"rota", "rotas"}
