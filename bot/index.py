@@ -134,6 +134,7 @@ class Tuning:
     focus_words: int = 3
     gloss_weight: float = 0.5
     gloss_credit: float = 0.6
+    ask_weight: float = 0.5
 
 
 def _windows(paragraph: Paragraph, size: int) -> list[tuple[int, int]]:
@@ -156,7 +157,7 @@ class Index:
         prose_terms: list[list[str]] = []
         cited_terms: list[list[str]] = []
         gloss_terms: list[list[str]] = []
-        glosses = {key: self.analyzer.tokenize(text) for key, text in knowledge.glosses.items()}
+        glosses = {key: self.analyzer.tokenize(g.words) for key, g in knowledge.glosses.items()}
         for p_index, paragraph in enumerate(knowledge.paragraphs):
             # Long citation lists would otherwise make a sentence look long to BM25
             # and sink it; the works cited are searchable in a field of their own.
@@ -185,6 +186,7 @@ class Index:
         self.glossed = (PositiveIdfBM25(gloss_terms, k1=t.k1, b=t.b) if any(gloss_terms)
                         else None)
         self.unit_gloss_terms = [frozenset(g) for g in gloss_terms]
+        self._index_asks(knowledge)
         self.heading_terms = [frozenset(self.analyzer.tokenize(" ".join(p.section)))
                               for p in knowledge.paragraphs]
         paras = knowledge.paragraphs
@@ -197,6 +199,34 @@ class Index:
         self.synonyms = self._compile_synonyms(vocab)
         self.generic = frozenset(t for w in vocab.generic for t in self.analyzer.tokenize(w))
         self.errands = frozenset(t for w in vocab.errands for t in self.analyzer.tokenize(w))
+
+    def _index_asks(self, knowledge: Knowledge) -> None:
+        """Each question a gloss says its sentence answers, as a document of its own.
+
+        A practitioner's question that closely matches one of them is strong evidence
+        for that sentence, which the long gloss field as a whole would dilute.
+        """
+        keys = sorted(k for k, g in knowledge.glosses.items() if g.asks)
+        asks = [(key, ask) for key in keys for ask in knowledge.glosses[key].asks]
+        self.asks = (PositiveIdfBM25([self.analyzer.tokenize(a) for _, a in asks],
+                                     k1=self.tuning.k1, b=self.tuning.b) if asks else None)
+        # Asks are grouped by sentence, so a sentence's best is one reduceat slice.
+        self._ask_starts = np.array([i for i, (key, _) in enumerate(asks)
+                                     if i == 0 or asks[i - 1][0] != key], dtype=int)
+        row = {key: n for n, key in enumerate(keys)}
+        self._unit_ask_rows = [[row[(u.paragraph, i)] for i in range(u.first, u.last + 1)
+                                if (u.paragraph, i) in row] for u in self.units]
+
+    def _ask_scores(self, groups: list[dict[str, float]]) -> np.ndarray:
+        """Per excerpt, the best BM25 score of any question its sentences' glosses ask."""
+        scores = np.zeros(len(self.units))
+        if self.asks is None:
+            return scores
+        best = np.maximum.reduceat(self.asks.group_scores(groups), self._ask_starts)
+        for n, rows in enumerate(self._unit_ask_rows):
+            if rows:
+                scores[n] = best[rows].max()
+        return scores
 
     def _compile_synonyms(self, vocab: Vocabulary) -> dict[str, list[tuple[tuple[str, ...],
                                                                           frozenset[str]]]]:
@@ -367,6 +397,7 @@ class Index:
             score = score + t.citation_weight * self.cited.group_scores(groups)
         if self.glossed is not None:
             score = score + t.gloss_weight * self.glossed.group_scores(groups)
+            score = score + t.ask_weight * self._ask_scores(groups)
         para = self.paragraphs.group_scores(groups)
         para = para / para.max() if para.size and para.max() > 0 else para
         top = float(score.max()) if score.size and score.max() > 0 else 1.0

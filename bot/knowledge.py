@@ -82,6 +82,19 @@ class Vocabulary:
 
 
 @dataclass(frozen=True)
+class Gloss:
+    """A curator's words for one sentence: phrases, and questions it answers (never quoted)."""
+
+    text: str = ""
+    asks: tuple[str, ...] = ()
+
+    @property
+    def words(self) -> str:
+        """Everything the gloss says, for searching."""
+        return " ".join([self.text, *self.asks]).strip()
+
+
+@dataclass(frozen=True)
 class Knowledge:
     """Everything loaded from one knowledge folder."""
 
@@ -92,7 +105,7 @@ class Knowledge:
     vocabulary: Vocabulary
     splitter: PunktSentenceTokenizer
     # (paragraph index, sentence index) -> a curator's gloss in practitioners' words.
-    glosses: dict[tuple[int, int], str] = field(default_factory=dict)
+    glosses: dict[tuple[int, int], Gloss] = field(default_factory=dict)
 
 
 def bundled_folder() -> Path:
@@ -312,7 +325,7 @@ def _load_themes(path: Path) -> tuple[Theme, ...]:
     return tuple(themes)
 
 
-def _load_glosses(path: Path, paragraphs: tuple[Paragraph, ...]) -> dict[tuple[int, int], str]:
+def _load_glosses(path: Path, paragraphs: tuple[Paragraph, ...]) -> dict[tuple[int, int], Gloss]:
     """Curators' glosses, each tied to the one sentence that opens with its ``sentence``.
 
     An entry's ``gloss`` (phrases) and ``asks`` (questions the sentence answers) are
@@ -328,15 +341,15 @@ def _load_glosses(path: Path, paragraphs: tuple[Paragraph, ...]) -> dict[tuple[i
                              line_of(data, 1))
     openings = {(p, i): " ".join(fold(paragraph.sentence(i)).split())
                 for p, paragraph in enumerate(paragraphs) for i in range(len(paragraph.spans))}
-    glosses: dict[tuple[int, int], str] = {}
+    glosses: dict[tuple[int, int], Gloss] = {}
     for item, line in _mappings(path, data, "each entry must be a mapping with 'sentence' "
                                 "and 'gloss'"):
         opening = _text_field(path, item, "sentence", line, required=True) or ""
         asks = item.get("asks") or []
         if not isinstance(asks, list) or not all(isinstance(a, str) for a in asks):
             raise KnowledgeError(path, "'asks' must be a list of questions", line)
-        gloss = " ".join([_text_field(path, item, "gloss", line, required=not asks) or "",
-                          *(a.strip() for a in asks)]).strip()
+        gloss = Gloss(_text_field(path, item, "gloss", line, required=not asks) or "",
+                      tuple(a.strip() for a in asks if a.strip()))
         wanted = " ".join(fold(opening).split())
         where = [key for key, text in openings.items() if text.startswith(wanted)]
         if not where:

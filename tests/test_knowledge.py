@@ -10,7 +10,7 @@ import pytest
 
 from bot.core import Core
 from bot.errors import KnowledgeError
-from bot.knowledge import bundled_folder, load_knowledge
+from bot.knowledge import Gloss, bundled_folder, load_knowledge
 
 SOURCE = """
 ---
@@ -194,7 +194,7 @@ def test_a_gloss_lets_everyday_words_find_its_sentence(write_knowledge) -> None:
         '  gloss: "money worries; short of cash; cuts"\n', encoding="utf-8")
     knowledge = load_knowledge(plain)
     beta = next(i for i, p in enumerate(knowledge.paragraphs) if p.section[-1] == "Beta")
-    assert knowledge.glosses == {(beta, 0): "money worries; short of cash; cuts"}
+    assert knowledge.glosses == {(beta, 0): Gloss("money worries; short of cash; cuts")}
     answer = Core(knowledge).ask("money worries")
     assert answer.answered
     assert answer.quotes[0].text == "Budgets were cut in half."  # the gloss is never quoted
@@ -209,9 +209,12 @@ def test_questions_a_sentence_answers_are_searched_with_its_gloss(write_knowledg
                               '  gloss: "money worries"\n'
                               '  asks: ["short of cash?"]\n'})
     knowledge = load_knowledge(folder)
-    assert sorted(knowledge.glosses.values()) == [
+    assert sorted(g.words for g in knowledge.glosses.values()) == [
         "money worries short of cash?", "what happens next year? is the future unclear?"]
     assert Core(knowledge).ask("is the future unclear").quotes[0].text == "Nobody knew what came next."
+    # Each question is also a document of its own: the closest one picks its sentence.
+    hit = Core(knowledge).index.search("short of cash", k=1)[0]
+    assert hit.text == "Budgets were cut in half."
 
 
 def test_bundled_glosses_cover_every_sentence_of_the_review() -> None:
@@ -219,7 +222,7 @@ def test_bundled_glosses_cover_every_sentence_of_the_review() -> None:
     sentences = {(p, i) for p, paragraph in enumerate(knowledge.paragraphs)
                  for i in range(len(paragraph.spans))}
     assert set(knowledge.glosses) == sentences
-    assert all(len(g.split()) >= 10 for g in knowledge.glosses.values())
+    assert all(len(g.text.split()) >= 10 and len(g.asks) >= 6 for g in knowledge.glosses.values())
 
 
 @pytest.mark.parametrize(
@@ -261,3 +264,18 @@ def test_errand_words_come_from_the_folder_or_the_bundle(write_knowledge) -> Non
     assert "password" in load_knowledge(write_knowledge({"a.md": SOURCE})).vocabulary.errands
     folder = write_knowledge({"a.md": SOURCE, "errand-words.txt": "# mine\nrota rotas\n"})
     assert load_knowledge(folder).vocabulary.errands == {"rota", "rotas"}
+
+
+def test_each_asked_question_is_scored_on_its_own(write_knowledge) -> None:
+    folder = write_knowledge({"a.md": GLOSSED, "glosses.yaml":
+                              '- sentence: "Budgets were cut"\n'
+                              '  asks: ["who pays for the new posts?"]\n'
+                              '- sentence: "Nobody knew"\n'
+                              '  asks: ["what comes next?", "is the future unclear?"]\n'})
+    index = Core.load(folder).index
+    scores = index._ask_scores(index._groups(index.concepts("is the future unclear")))
+    beta = {i for i, p in enumerate(index.knowledge.paragraphs) if p.section[-1] == "Beta"}
+    for n, unit in enumerate(index.units):
+        covers_nobody = unit.paragraph in beta and unit.first <= 1 <= unit.last
+        assert (scores[n] > 0) == covers_nobody
+    assert len({round(float(s), 9) for s in scores if s > 0}) == 1  # the best ask, not a sum
