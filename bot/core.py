@@ -36,7 +36,8 @@ _PRACTICAL = re.compile(
     r"|when (?:is|are|does|do) (?:the|our|my) (?:next|last)\b"
     r"|what'?s the (?:number|phone|email|address|date|deadline|budget|salary|pay|rate|age|link"
     r"|form|password)\b"
-    r"|which\b|how (?:much|many|long)\b|who(?:'s| is| are| provides| runs)\b"
+    r"|which\b|who(?:'s| is| are| provides| runs)\b"
+    r"|how (?:much|many|long)\b(?! (?:does|do|did|would|will|should) (?:it|that|this|they) )"
     r"|what happened to\b)",
     re.IGNORECASE)
 # ... and so are questions about now ("this year", "next month", "right now"): checked

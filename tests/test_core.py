@@ -273,3 +273,14 @@ def test_questions_with_errand_words_need_the_errand_bar(core: Core, question: s
 def test_topic_questions_are_not_errands(core: Core, question: str) -> None:
     assert not core._is_errand(question)
     assert core.ask(question).answered
+
+
+@pytest.mark.parametrize(("question", "errand"), [
+    ("How much does a team manager earn?", True),
+    ("How many staff work in the hub?", True),
+    ("How much does it matter to have the right people in post?", False),
+    ("How long does it take for trust to build between agencies?", False),
+])
+def test_how_much_asks_for_a_figure_unless_it_asks_whether_something_matters(
+        core: Core, question: str, errand: bool) -> None:
+    assert core._is_errand(question) is errand

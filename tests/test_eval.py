@@ -33,6 +33,10 @@ FLOORS = {
                                    "answered_oos": 2},
     "fresh-situations-questions.yaml": {"hit@1": 0.76, "hit@3": 0.85, "false_abstentions": 6,
                                         "answered_oos": 2},
+    "fresh-plain-questions.yaml": {"hit@1": 0.84, "hit@3": 0.92, "false_abstentions": 2,
+                                   "answered_oos": 3},
+    "fresh-hard-questions.yaml": {"hit@1": 0.85, "hit@3": 0.88, "false_abstentions": 4,
+                                  "answered_oos": 4},
 }
 
 
