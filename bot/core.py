@@ -38,8 +38,11 @@ _PRACTICAL = re.compile(
     r"|form|password)\b"
     r"|which\b|who(?:'s| is| are| provides| runs)\b"
     r"|how (?:much|many|long)\b(?! (?:does|do|did|would|will|should) (?:it|that|this|they) )"
-    r"|what happened to\b)",
+    r"|what happened to\b|(?:at )?what age\b"
+    r"|(?:is|are) there (?:any )?(?:funding|money|grants?) (?:for|to)\b)",
     re.IGNORECASE)
+# Legislation ("the Children (Scotland) Act 1995") is law, not research evidence.
+_LEGISLATION = re.compile(r"\bAct\b|\bact (?:19|20)\d\d\b")
 # ... and so are questions about now ("this year", "next month", "right now"): checked
 # in the sentence that asks, since a story before it often says "last week".
 _CURRENT = re.compile(r"\b(?:(?:this|next|last) (?:year|month|week|weekend|term)|today|tomorrow"
@@ -128,7 +131,7 @@ class Core:
         message (a story about a laptop and the VPN is about IT, whatever it asks).
         """
         asking = self.index.asking(text)
-        if _CURRENT.search(asking) or self.index.errand_words(asking):
+        if _CURRENT.search(asking) or _LEGISLATION.search(asking) or self.index.errand_words(asking):
             return True
         if asking != text and len(set(self.index.errand_words(text))) >= 2:
             return True

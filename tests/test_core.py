@@ -255,6 +255,10 @@ def test_a_story_set_last_week_is_not_a_lookup_of_current_facts(core: Core) -> N
 
 
 @pytest.mark.parametrize("question", [
+    "What does the Children (Scotland) Act 1995 say about joint working between agencies?",
+    "At what age can a child take part in their own multi-agency meeting?",
+    "Is there funding for staff to do a postgraduate qualification part-time?",
+    "Any tips for supervising a newly qualified social worker?",
     "Is there joint training on the new laptop system?",
     "Our partnership meeting keeps being moved - is the rota for the venue sorted?",
     "I've been asked to lead on our multi-agency hub's IT. The laptops keep dropping off the "

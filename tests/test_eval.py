@@ -26,7 +26,7 @@ FLOORS = {
                                "answered_oos": 1},
     # Written blind from the review alone and measured first as unseen sets.
     "fresh-everyday-questions.yaml": {"hit@1": 0.93, "hit@3": 0.98, "false_abstentions": 1,
-                                      "answered_oos": 3},
+                                      "answered_oos": 1},
     "fresh-conversational-questions.yaml": {"hit@1": 0.88, "hit@3": 0.91,
                                             "false_abstentions": 1, "answered_oos": 5},
     "fresh-mixed-questions.yaml": {"hit@1": 0.87, "hit@3": 0.92, "false_abstentions": 4,
@@ -34,9 +34,9 @@ FLOORS = {
     "fresh-situations-questions.yaml": {"hit@1": 0.76, "hit@3": 0.85, "false_abstentions": 6,
                                         "answered_oos": 2},
     "fresh-plain-questions.yaml": {"hit@1": 0.84, "hit@3": 0.92, "false_abstentions": 2,
-                                   "answered_oos": 3},
+                                   "answered_oos": 1},
     "fresh-hard-questions.yaml": {"hit@1": 0.85, "hit@3": 0.88, "false_abstentions": 4,
-                                  "answered_oos": 4},
+                                  "answered_oos": 1},
 }
 
 
