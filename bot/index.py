@@ -157,7 +157,11 @@ class Index:
         prose_terms: list[list[str]] = []
         cited_terms: list[list[str]] = []
         gloss_terms: list[list[str]] = []
-        glosses = {key: self.analyzer.tokenize(g.words) for key, g in knowledge.glosses.items()}
+        # Each gloss question is tokenized once: for the gloss field and on its own.
+        self._ask_terms = {key: [self.analyzer.tokenize(a) for a in g.asks]
+                           for key, g in knowledge.glosses.items()}
+        glosses = {key: self.analyzer.tokenize(g.text) + [t for a in self._ask_terms[key] for t in a]
+                   for key, g in knowledge.glosses.items()}
         for p_index, paragraph in enumerate(knowledge.paragraphs):
             # Long citation lists would otherwise make a sentence look long to BM25
             # and sink it; the works cited are searchable in a field of their own.
@@ -207,8 +211,8 @@ class Index:
         for that sentence, which the long gloss field as a whole would dilute.
         """
         keys = sorted(k for k, g in knowledge.glosses.items() if g.asks)
-        asks = [(key, ask) for key in keys for ask in knowledge.glosses[key].asks]
-        self.asks = (PositiveIdfBM25([self.analyzer.tokenize(a) for _, a in asks],
+        asks = [(key, terms) for key in keys for terms in self._ask_terms[key]]
+        self.asks = (PositiveIdfBM25([terms for _, terms in asks],
                                      k1=self.tuning.k1, b=self.tuning.b) if asks else None)
         # Asks are grouped by sentence, so a sentence's best is one reduceat slice.
         self._ask_starts = np.array([i for i, (key, _) in enumerate(asks)

@@ -30,6 +30,8 @@ _IZE = re.compile(r"(?<=[a-z]{3})iz(e|es|ed|ing|ation|ations|er|ers)$")
 
 def fold(text: str) -> str:
     """Case-fold, NFKC-normalise and strip accents so "Café" and "cafe" meet."""
+    if text.isascii():  # nothing to normalise: the common case, and start-up's hot path
+        return text.casefold()
     text = unicodedata.normalize("NFKC", text).translate(_DASHES).casefold()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
@@ -62,7 +64,8 @@ class Analyzer:
         # Snowball leaves derivations apart ("professional" -> "profession", but
         # "professions" -> "profess"); a second pass brings most of them together.
         stem = self._stemmer.stem(word)
-        return self._stemmer.stem(stem) if self.double_stem else stem
+        # A word Snowball leaves alone would only come back unchanged again.
+        return self._stemmer.stem(stem) if self.double_stem and stem != word else stem
 
     def is_stopword(self, word: str) -> bool:
         """True for words that carry no topic (after folding)."""
