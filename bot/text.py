@@ -57,6 +57,7 @@ class Analyzer:
         self.spellings = {fold(k): fold(v) for k, v in (spellings or {}).items()}
         self._stemmer = SnowballStemmer("english")
         self._stem = lru_cache(maxsize=65536)(self._stem_uncached)
+        self._word_terms = lru_cache(maxsize=65536)(self._word_terms_uncached)
 
     def _stem_uncached(self, word: str) -> str:
         word = self.spellings.get(word, word)
@@ -73,19 +74,22 @@ class Analyzer:
 
     def word_terms(self, word: str) -> list[str]:
         """Terms for one folded word: its parts and, for a compound, the joined whole."""
+        return list(self._word_terms(word))
+
+    def _word_terms_uncached(self, word: str) -> tuple[str, ...]:
         parts = [p for p in word.split("-") if p]
         terms = [self._stem(p) for p in parts if not self.is_stopword(p)]
         if len(parts) > 1:
             joined = "".join(parts)
             if not self.is_stopword(joined):
                 terms.append(self._stem(joined))
-        return terms
+        return tuple(terms)
 
     def tokenize(self, text: str) -> list[str]:
         """The terms of ``text``, in order; the same function serves passages and questions."""
         terms: list[str] = []
         for word in words(text):
-            terms.extend(self.word_terms(word))
+            terms.extend(self._word_terms(word))
         return terms
 
     def stem_word(self, word: str) -> str:
