@@ -55,7 +55,8 @@ def _parser() -> argparse.ArgumentParser:
 def _load_core(settings: Settings):  # noqa: ANN202 - imported lazily to keep --help fast
     from bot.core import Core
 
-    return Core.load(settings.knowledge_dir, policy=_policy(settings))
+    return Core.load(settings.knowledge_dir, policy=_policy(settings),
+                     stem_cache=settings.cache_dir)
 
 
 def _policy(settings: Settings):  # noqa: ANN202

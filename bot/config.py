@@ -30,6 +30,7 @@ class Settings:
     max_question_chars: int = 1000
     redis_url: str | None = None
     user_id_salt: str = "evidence-bot"
+    cache_dir: Path | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -67,6 +68,8 @@ class Settings:
             max_question_chars=integer("EVIDENCE_BOT_MAX_QUESTION_CHARS", 1000, 50),
             redis_url=get("REDIS_URL"),
             user_id_salt=get("EVIDENCE_BOT_USER_SALT") or "evidence-bot",
+            cache_dir=_cache_dir(get("EVIDENCE_BOT_CACHE_DIR"), get("XDG_CACHE_HOME"),
+                                 get("HOME")),
         )
 
     def with_knowledge(self, folder: str | Path | None) -> Settings:
@@ -90,3 +93,13 @@ class Settings:
             if not _APP_TOKEN.match(self.slack_app_token):
                 raise ConfigError("SLACK_APP_TOKEN is malformed: an app-level token starts "
                                   "with 'xapp-'")
+
+
+def _cache_dir(explicit: str | None, xdg: str | None, home: str | None) -> Path | None:
+    """Where start-up caches live: EVIDENCE_BOT_CACHE_DIR ("off" for none), else the
+    XDG cache folder, else ~/.cache; None when there is no home to put it in."""
+    if explicit:
+        return None if explicit.lower() in {"off", "none", "0", "false"} else Path(explicit)
+    if xdg:
+        return Path(xdg) / "evidence-bot"
+    return Path(home) / ".cache" / "evidence-bot" if home else None

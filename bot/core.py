@@ -71,9 +71,9 @@ class Core:
     """Loaded knowledge plus its index; answers questions and theme lookups."""
 
     def __init__(self, knowledge: Knowledge, tuning: Tuning | None = None,
-                 policy: Policy | None = None) -> None:
+                 policy: Policy | None = None, stem_cache: Path | None = None) -> None:
         self.knowledge = knowledge
-        self.index = Index(knowledge, tuning)
+        self.index = Index(knowledge, tuning, stem_cache)
         self.policy = policy or Policy()
         # Quotes recur across questions; parse each one's citations once.
         self._citations = lru_cache(maxsize=4096)(lambda text: tuple(parse_citations(text)))

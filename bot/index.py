@@ -9,10 +9,12 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import numpy as np
 from rank_bm25 import BM25Okapi
 
+from bot import stemcache
 from bot.knowledge import Knowledge, Paragraph, Vocabulary
 from bot.text import Analyzer, words
 
@@ -146,11 +148,13 @@ def _windows(paragraph: Paragraph, size: int) -> list[tuple[int, int]]:
 class Index:
     """BM25 over excerpts of 1..window sentences, with paragraph and heading context."""
 
-    def __init__(self, knowledge: Knowledge, tuning: Tuning | None = None) -> None:
+    def __init__(self, knowledge: Knowledge, tuning: Tuning | None = None,
+                 stem_cache: Path | None = None) -> None:
         self.knowledge = knowledge
         self.tuning = t = tuning or Tuning()
         vocab: Vocabulary = knowledge.vocabulary
         self.analyzer = Analyzer(vocab.stopwords, vocab.spellings)
+        cached = stemcache.load(stem_cache, self.analyzer)
         sentence_prose: list[list[str]] = []
         para_terms: list[list[str]] = []
         self.units: list[Unit] = []
@@ -203,6 +207,8 @@ class Index:
         self.synonyms = self._compile_synonyms(vocab)
         self.generic = frozenset(t for w in vocab.generic for t in self.analyzer.tokenize(w))
         self.errands = frozenset(t for w in vocab.errands for t in self.analyzer.tokenize(w))
+        # Only the knowledge's own words are cached: this runs before any question.
+        stemcache.save(stem_cache, self.analyzer, cached)
 
     def _index_asks(self, knowledge: Knowledge) -> None:
         """Each question a gloss says its sentence answers, as a document of its own.

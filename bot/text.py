@@ -21,6 +21,9 @@ ABBREVIATIONS = frozenset(
      "fig", "approx", "ed", "eds", "vol", "pp", "p", "ch", "sec", "st", "mr", "mrs", "ms"}
 )
 
+# Bump when _stem_uncached changes, so stems cached by an earlier version are not reused.
+STEM_RULES = 1
+
 _WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
 _DASHES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u00ad": "",
                          "\u2018": "'", "\u2019": "'", "\u02bc": "'", "\u2032": "'"})
@@ -56,8 +59,33 @@ class Analyzer:
         self.stopwords = frozenset(fold(w) for w in stopwords)
         self.spellings = {fold(k): fold(v) for k, v in (spellings or {}).items()}
         self._stemmer = SnowballStemmer("english")
-        self._stem = lru_cache(maxsize=65536)(self._stem_uncached)
+        self._stems: dict[str, str] = {}
         self._word_terms = lru_cache(maxsize=65536)(self._word_terms_uncached)
+
+    def _stem(self, word: str) -> str:
+        stem = self._stems.get(word)
+        if stem is None:
+            stem = self._stems[word] = self._stem_uncached(word)
+        return stem
+
+    @property
+    def stems(self) -> dict[str, str]:
+        """Every word stemmed so far, with its stem (for a cache between runs)."""
+        return dict(self._stems)
+
+    def remember(self, stems: Mapping[str, str]) -> None:
+        """Take stems computed by an earlier run with the same spellings (see ``stem_key``)."""
+        self._stems.update(stems)
+
+    def stem_key(self) -> str:
+        """What the stems depend on: the stemmer, its version and the respellings."""
+        import hashlib
+
+        import nltk
+
+        basis = repr((STEM_RULES, nltk.__version__, self.double_stem,
+                      sorted(self.spellings.items())))
+        return hashlib.sha256(basis.encode()).hexdigest()[:16]
 
     def _stem_uncached(self, word: str) -> str:
         word = self.spellings.get(word, word)

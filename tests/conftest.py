@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -11,6 +12,12 @@ import pytest
 from bot.core import Core
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _stem_cache_in_tmp(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Programs the tests start keep their start-up cache out of the real home folder."""
+    os.environ["EVIDENCE_BOT_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
 
 
 @pytest.fixture(scope="session")

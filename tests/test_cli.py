@@ -163,3 +163,13 @@ def test_check_reports_an_errand_word_that_the_knowledge_uses(tmp_path: Path) ->
     assert result.returncode == 1
     assert "errand-words.txt: 'parking' occurs in the knowledge" in text
     assert "'rota'" not in text and text.endswith("1 problem(s) found\n")
+
+
+def test_ask_keeps_its_stem_cache_where_the_environment_says(tmp_path: Path) -> None:
+    first = run("ask", "--json", "funding worries", env={"EVIDENCE_BOT_CACHE_DIR": str(tmp_path)})
+    assert len(list(tmp_path.glob("stems-*.json"))) == 1
+    second = run("ask", "--json", "funding worries", env={"EVIDENCE_BOT_CACHE_DIR": str(tmp_path)})
+    assert out(first) == out(second) and json.loads(out(second))["answered"]
+    off = tmp_path / "off-run"
+    run("ask", "funding", env={"EVIDENCE_BOT_CACHE_DIR": "off", "HOME": str(off)})
+    assert not off.exists()

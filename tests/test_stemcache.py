@@ -1,0 +1,80 @@
+"""The stem cache between runs: used when valid, ignored when not, never holds questions."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot import stemcache
+from bot.config import Settings
+from bot.core import Core
+from bot.knowledge import load_knowledge
+from bot.text import Analyzer
+
+QUESTIONS = ["why does funding get in the way of joint working?", "professional culture",
+             "What pay band is a school nurse on?"]
+
+
+def test_a_second_start_takes_its_stems_from_the_cache(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    knowledge = load_knowledge()
+    first = Core(knowledge, stem_cache=tmp_path)
+    files = list(tmp_path.glob("stems-*.json"))
+    assert len(files) == 1
+    cached = json.loads(files[0].read_text(encoding="utf-8"))
+    assert cached["professional"] == first.index.analyzer.stems["professional"]
+    calls: list[str] = []
+    original = Analyzer._stem_uncached
+    monkeypatch.setattr(Analyzer, "_stem_uncached",
+                        lambda self, word: calls.append(word) or original(self, word))
+    second = Core(knowledge, stem_cache=tmp_path)
+    assert calls == []  # every word of the knowledge came from the cache
+    for question in QUESTIONS:
+        assert second.ask(question) == first.ask(question)
+
+
+def test_questions_are_never_written_to_the_cache(tmp_path: Path) -> None:
+    core = Core(load_knowledge(), stem_cache=tmp_path)
+    core.ask("zebrafish husbandry")
+    Core(load_knowledge(), stem_cache=tmp_path)
+    text = next(tmp_path.glob("stems-*.json")).read_text(encoding="utf-8")
+    assert "zebrafish" not in text and "husbandry" not in text
+
+
+@pytest.mark.parametrize("content", ["{not json", "[1, 2]", '{"funding": 3}', ""])
+def test_a_corrupt_cache_is_ignored_and_replaced(tmp_path: Path, content: str) -> None:
+    knowledge = load_knowledge()
+    path = tmp_path / f"stems-{Analyzer(spellings=knowledge.vocabulary.spellings).stem_key()}.json"
+    path.write_text(content, encoding="utf-8")
+    core = Core(knowledge, stem_cache=tmp_path)
+    assert core.ask(QUESTIONS[0]).answered
+    assert json.loads(path.read_text(encoding="utf-8"))["funding"] == "fund"
+
+
+def test_an_unusable_cache_folder_only_means_stemming_again(tmp_path: Path) -> None:
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder", encoding="utf-8")
+    core = Core(load_knowledge(), stem_cache=blocked / "cache")
+    assert core.ask(QUESTIONS[0]).answered
+    assert stemcache.load(None, core.index.analyzer) == 0
+    assert stemcache.save(None, core.index.analyzer, 0) is False
+
+
+def test_the_cache_key_follows_the_respellings() -> None:
+    assert Analyzer(spellings={"color": "colour"}).stem_key() != Analyzer().stem_key()
+    assert Analyzer(spellings={"color": "colour"}).stem_key() == \
+        Analyzer(spellings={"color": "colour"}).stem_key()
+
+
+@pytest.mark.parametrize(("env", "expected"), [
+    ({"EVIDENCE_BOT_CACHE_DIR": "/srv/cache"}, Path("/srv/cache")),
+    ({"EVIDENCE_BOT_CACHE_DIR": "off", "HOME": "/home/a"}, None),
+    ({"XDG_CACHE_HOME": "/x", "HOME": "/home/a"}, Path("/x/evidence-bot")),
+    ({"HOME": "/home/a"}, Path("/home/a/.cache/evidence-bot")),
+    ({}, None),
+])
+def test_the_cache_folder_comes_from_the_environment(env: dict[str, str],
+                                                     expected: Path | None) -> None:
+    assert Settings.from_env(env).cache_dir == expected
