@@ -44,9 +44,10 @@ _PRACTICAL = re.compile(
 # Legislation ("the Children (Scotland) Act 1995") is law, not research evidence.
 _LEGISLATION = re.compile(r"\bAct\b|\bact (?:19|20)\d\d\b")
 # ... and so are questions about now ("this year", "next month", "right now"): checked
-# in the sentence that asks, since a story before it often says "last week".
-_CURRENT = re.compile(r"\b(?:(?:this|next|last) (?:year|month|week|weekend|term)|today|tomorrow"
-                      r"|tonight|right now)\b", re.IGNORECASE)
+# in the sentence that asks, since a story before it often says "last week". Not "next
+# year": not knowing next year's money is the review's own topic.
+_CURRENT = re.compile(r"\b(?:(?:this|next|last) (?:month|week|weekend|term)|this year|today"
+                      r"|tomorrow|tonight|right now)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

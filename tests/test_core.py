@@ -246,6 +246,13 @@ def test_lookups_of_local_or_current_facts_are_refused(core: Core, question: str
     assert not core.ask(question).answered
 
 
+def test_not_knowing_next_years_money_is_the_reviews_topic_not_a_lookup(core: Core) -> None:
+    question = ("Is not knowing what cash you'll have next year one of the usual things that "
+                "gets in the way of agencies working together?")
+    assert not core._is_errand(question)
+    assert core.ask(question).quotes[0].text.startswith("Financial uncertainty")
+
+
 def test_a_story_set_last_week_is_not_a_lookup_of_current_facts(core: Core) -> None:
     message = ("Last week the health visitor and I both turned up at the same family's door, "
                "and nobody had picked up the school's referral at all. Does the evidence say "

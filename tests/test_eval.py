@@ -40,7 +40,7 @@ FLOORS = {
     # Written blind and measured once, unseen, after the tuning above.
     "fresh-final-plain-questions.yaml": {"hit@1": 0.88, "hit@3": 0.97, "false_abstentions": 0,
                                          "answered_oos": 2},
-    "fresh-final-hard-questions.yaml": {"hit@1": 0.85, "hit@3": 0.93, "false_abstentions": 3,
+    "fresh-final-hard-questions.yaml": {"hit@1": 0.86, "hit@3": 0.95, "false_abstentions": 2,
                                         "answered_oos": 0},
 }
 
