@@ -56,7 +56,7 @@ class Policy:
 
     min_coverage: float = 0.4
     min_coverage_practical: float = 0.6
-    follow_ratio: float = 0.45
+    follow_ratio: float = 0.3
     max_quote_words: int = 75
     max_question_chars: int = 1000
 

@@ -18,7 +18,7 @@ EVAL = bundled_folder() / "eval"
 # Floors at the figures measured when each set was last tuned (see README,
 # "How answers are chosen"); raise them as the method improves.
 FLOORS = {
-    "dev-questions.yaml": {"hit@1": 0.80, "hit@3": 0.95, "false_abstentions": 0, "answered_oos": 0},
+    "dev-questions.yaml": {"hit@1": 0.80, "hit@3": 1.0, "false_abstentions": 0, "answered_oos": 0},
     "practitioner-questions.yaml": {"hit@1": 0.91, "hit@3": 0.95, "false_abstentions": 0,
                                     "answered_oos": 0},
     # Written independently of the vocabulary; looked at for kinds of failure.
