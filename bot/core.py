@@ -11,7 +11,7 @@ from pathlib import Path
 from bot.answer import Answer, Quote
 from bot.citations import parse_citations
 from bot.errors import ThemeNotFound
-from bot.index import Hit, Index, Tuning
+from bot.index import Concept, Hit, Index, Tuning
 from bot.knowledge import Knowledge, Theme, load_knowledge
 from bot.privacy import personal_data_notice
 from bot.text import fold, word_count, words
@@ -116,7 +116,7 @@ class Core:
                                 "“professional culture”.", notices, "unclear")
         hits = self.index.search(concepts, k=12)
         # In a long message, the sentence that asks may be an errand behind a story.
-        practical = self._is_errand(text)
+        practical = self._is_errand(text, concepts)
         if not hits or not self._supported(hits[0], practical):
             return self._refuse(text, f"I couldn't find anything in {self._holdings} that "
                                 "answers that, so I won't guess.", notices)
@@ -124,17 +124,23 @@ class Core:
         return Answer(question=text, answered=True, message=self._found_message(quotes),
                       quotes=quotes, notices=tuple(notices))
 
-    def _is_errand(self, text: str) -> bool:
+    def _is_errand(self, text: str, concepts: list[Concept] | None = None) -> bool:
         """True when a question looks like an errand or a lookup of local, current facts.
 
         Judged by how it asks ("How do I…", "Which…", "this year"), and by errand words
         ("password", "rota"): one in the sentence that asks, or two anywhere in a long
         message (a story about a laptop and the VPN is about IT, whatever it asks).
         """
-        asking = self.index.asking(text)
-        if _CURRENT.search(asking) or _LEGISLATION.search(asking) or self.index.errand_words(asking):
-            return True
-        if asking != text and len(set(self.index.errand_words(text))) >= 2:
+        concepts = self.index.concepts(text) if concepts is None else concepts
+        asking = self.index.asking(text, len(concepts))
+        errands = set(self.index.errand_words(concepts))
+        if asking != text:
+            asked_errands = self.index.errand_words(asking)
+            if len(errands) >= 2:
+                return True
+        else:
+            asked_errands = list(errands)
+        if _CURRENT.search(asking) or _LEGISLATION.search(asking) or asked_errands:
             return True
         return any(_PRACTICAL.match(part.lstrip(" \"'“‘(")) for part in {text, asking})
 

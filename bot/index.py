@@ -249,17 +249,20 @@ class Index:
                 compiled.setdefault(key_terms[0], []).append((key_terms, targets))
         return compiled
 
-    def asking(self, message: str) -> str:
+    def asking(self, message: str, words: int | None = None) -> str:
         """The sentences of a long message that ask (ending in "?", else the last one).
 
         "We've got a hub where … and morale is dipping. Is there evidence on roles
         overlapping?" asks its last sentence. A short message is all question.
+        ``words`` is the message's number of content words, when already known.
         """
-        return self._asking(message, len(self._concepts(message)))
-
-    def _asking(self, message: str, words: int) -> str:
+        if words is None:
+            words = len(self._concepts(message))
         if words <= self.tuning.coverage_window:
             return message
+        return self._asked_sentences(message)
+
+    def _asked_sentences(self, message: str) -> str:
         spans = [message[s:e] for s, e in self.knowledge.splitter.span_tokenize(message)]
         if len(spans) < 2:
             return message
@@ -274,19 +277,23 @@ class Index:
         alone, the story before it only ranking. One that points back at the story
         ("Has that been seen elsewhere?", "Any thoughts?") leaves the whole message.
         """
-        return self._focus(message, len(self._concepts(message)))
+        focus = self._focus(message, len(self._concepts(message)))
+        return message if focus is None else focus[0]
 
-    def _focus(self, message: str, words: int) -> str:
-        asked = self._asking(message, words)
+    def _focus(self, message: str, words: int) -> tuple[str, list[Concept]] | None:
+        """The asking sentences and their concepts, or None when the whole message counts."""
+        asked = self.asking(message, words)
         if asked == message:
-            return message
-        named = [c for c in self._concepts(asked) if not self._is_generic(c)
+            return None
+        concepts = self._concepts(asked)
+        named = [c for c in concepts if not self._is_generic(c)
                  and (c.terms | c.synonyms) & self.vocabulary]
-        return asked if len(named) >= self.tuning.focus_words else message
+        return (asked, concepts) if len(named) >= self.tuning.focus_words else None
 
-    def errand_words(self, text: str) -> list[str]:
-        """Words of ``text`` that mark an errand or local lookup ("password", "rota")."""
-        return [c.word for c in self._concepts(text) if c.terms & self.errands]
+    def errand_words(self, question: str | list[Concept]) -> list[str]:
+        """Words of a question (or its concepts) that mark an errand ("password", "rota")."""
+        concepts = self._concepts(question) if isinstance(question, str) else question
+        return [c.word for c in concepts if c.terms & self.errands]
 
     def concepts(self, question: str) -> list[Concept]:
         """The question's content words, each with its stem, compound and synonym terms.
@@ -295,9 +302,9 @@ class Index:
         """
         concepts = self._concepts(question)
         focus = self._focus(question, len(concepts))
-        if focus is question:
+        if focus is None:
             return concepts
-        asked = frozenset(t for c in self._concepts(focus) for t in c.terms)
+        asked = frozenset(t for c in focus[1] for t in c.terms)
         return [c if c.terms & asked else replace(c, context=True) for c in concepts]
 
     def _concepts(self, question: str) -> list[Concept]:
