@@ -162,9 +162,9 @@ class Index:
         cited_terms: list[list[str]] = []
         gloss_terms: list[list[str]] = []
         # Each gloss question is tokenized once: for the gloss field and on its own.
-        self._ask_terms = {key: [self.analyzer.tokenize(a) for a in g.asks]
-                           for key, g in knowledge.glosses.items()}
-        glosses = {key: self.analyzer.tokenize(g.text) + [t for a in self._ask_terms[key] for t in a]
+        ask_terms = {key: [self.analyzer.tokenize(a) for a in g.asks]
+                     for key, g in knowledge.glosses.items()}
+        glosses = {key: self.analyzer.tokenize(g.text) + [t for a in ask_terms[key] for t in a]
                    for key, g in knowledge.glosses.items()}
         for p_index, paragraph in enumerate(knowledge.paragraphs):
             # Long citation lists would otherwise make a sentence look long to BM25
@@ -194,7 +194,7 @@ class Index:
         self.glossed = (PositiveIdfBM25(gloss_terms, k1=t.k1, b=t.b) if any(gloss_terms)
                         else None)
         self.unit_gloss_terms = [frozenset(g) for g in gloss_terms]
-        self._index_asks(knowledge)
+        self._index_asks(ask_terms)
         self.heading_terms = [frozenset(self.analyzer.tokenize(" ".join(p.section)))
                               for p in knowledge.paragraphs]
         paras = knowledge.paragraphs
@@ -210,14 +210,14 @@ class Index:
         # Only the knowledge's own words are cached: this runs before any question.
         stemcache.save(stem_cache, self.analyzer, cached)
 
-    def _index_asks(self, knowledge: Knowledge) -> None:
+    def _index_asks(self, ask_terms: dict[tuple[int, int], list[list[str]]]) -> None:
         """Each question a gloss says its sentence answers, as a document of its own.
 
         A practitioner's question that closely matches one of them is strong evidence
         for that sentence, which the long gloss field as a whole would dilute.
         """
-        keys = sorted(k for k, g in knowledge.glosses.items() if g.asks)
-        asks = [(key, terms) for key in keys for terms in self._ask_terms[key]]
+        keys = sorted(k for k, terms in ask_terms.items() if terms)
+        asks = [(key, terms) for key in keys for terms in ask_terms[key]]
         self.asks = (PositiveIdfBM25([terms for _, terms in asks],
                                      k1=self.tuning.k1, b=self.tuning.b) if asks else None)
         # Asks are grouped by sentence, so a sentence's best is one reduceat slice.

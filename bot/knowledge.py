@@ -88,11 +88,6 @@ class Gloss:
     text: str = ""
     asks: tuple[str, ...] = ()
 
-    @property
-    def words(self) -> str:
-        """Everything the gloss says, for searching."""
-        return " ".join([self.text, *self.asks]).strip()
-
 
 @dataclass(frozen=True)
 class Knowledge:

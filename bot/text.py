@@ -6,11 +6,13 @@ Punkt is trained on the knowledge text itself, so nothing needs ``nltk_data``.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
+import nltk
 from nltk.stem.snowball import SnowballStemmer
 from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer, PunktTrainer
 
@@ -79,10 +81,6 @@ class Analyzer:
 
     def stem_key(self) -> str:
         """What the stems depend on: the stemmer, its version and the respellings."""
-        import hashlib
-
-        import nltk
-
         basis = repr((STEM_RULES, nltk.__version__, self.double_stem,
                       sorted(self.spellings.items())))
         return hashlib.sha256(basis.encode()).hexdigest()[:16]
