@@ -254,18 +254,17 @@ def post_signed(url: str, body: bytes, content_type: str, secret: str, *,
         "X-Slack-Signature": sign(secret, body, ts),
         **(headers or {}),
     })
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as err:
-        with err:
-            return err.code, err.read()
+    return _fetch(request)
 
 
 def get(url: str) -> tuple[int, bytes]:
     """GET a URL; return (status, body) even for 4xx."""
+    return _fetch(urllib.request.Request(url))
+
+
+def _fetch(request: urllib.request.Request) -> tuple[int, bytes]:
     try:
-        with urllib.request.urlopen(url, timeout=10) as response:
+        with urllib.request.urlopen(request, timeout=10) as response:
             return response.status, response.read()
     except urllib.error.HTTPError as err:
         with err:

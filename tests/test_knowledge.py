@@ -30,6 +30,14 @@ Back to top
 """
 
 
+def assert_load_fails_at(path: Path, message: str, line: int) -> None:
+    """Loading the folder holding ``path`` fails with ``message``, naming the file and line."""
+    with pytest.raises(KnowledgeError) as err:
+        load_knowledge(path.parent)
+    assert message in str(err.value)
+    assert re.match(rf"^{re.escape(str(path))}:{line}: ", str(err.value))
+
+
 def test_bundled_review_has_every_what_works_subsection() -> None:
     knowledge = load_knowledge()
     sections = {p.section_path for p in knowledge.paragraphs}
@@ -145,10 +153,7 @@ def test_missing_and_empty_folders_are_reported(tmp_path: Path) -> None:
 def test_malformed_themes_file_names_file_and_line(write_knowledge, themes: str, message: str,
                                                    line: int) -> None:
     folder = write_knowledge({"a.md": SOURCE, "themes.yaml": themes})
-    with pytest.raises(KnowledgeError) as err:
-        load_knowledge(folder)
-    assert message in str(err.value)
-    assert re.match(rf"^{re.escape(str(folder / 'themes.yaml'))}:{line}: ", str(err.value))
+    assert_load_fails_at(folder / "themes.yaml", message, line)
 
 
 def test_malformed_synonyms_file_names_file_and_line(write_knowledge) -> None:
@@ -243,10 +248,7 @@ def test_bundled_glosses_cover_every_sentence_of_the_review() -> None:
 def test_malformed_glosses_name_file_and_line(write_knowledge, glosses: str, message: str,
                                               line: int) -> None:
     folder = write_knowledge({"a.md": GLOSSED, "glosses.yaml": glosses})
-    with pytest.raises(KnowledgeError) as err:
-        load_knowledge(folder)
-    assert message in str(err.value)
-    assert re.match(rf"^{re.escape(str(folder / 'glosses.yaml'))}:{line}: ", str(err.value))
+    assert_load_fails_at(folder / "glosses.yaml", message, line)
 
 
 def test_a_gloss_opening_shared_by_two_sentences_asks_for_more_words(write_knowledge) -> None:
