@@ -11,7 +11,7 @@ from pathlib import Path
 from bot.answer import Answer, Quote
 from bot.citations import parse_citations
 from bot.errors import ThemeNotFound
-from bot.index import Concept, Hit, Index, Tuning
+from bot.index import Concept, Hit, Index, Tuning, names_source
 from bot.knowledge import Knowledge, Theme, load_knowledge
 from bot.privacy import personal_data_notice
 from bot.text import fold, word_count, words
@@ -110,6 +110,9 @@ class Core:
             return self._refuse(text, "Please ask a question in words, for example: "
                                 "“What gets in the way of joint working?”", notices, "unclear")
         concepts = self.index.concepts(text)
+        if names_source(text) and all(self.index.is_generic(c) for c in concepts):
+            # "What is this review about?": nothing to search for but the knowledge itself.
+            return self._overview(text, notices)
         if not concepts:
             return self._refuse(text, "Your question has no words I can look up (only very "
                                 "common ones). Try naming the topic, for example “funding” or "
@@ -123,6 +126,24 @@ class Core:
         quotes = self._compose(hits)
         return Answer(question=text, answered=True, message=self._found_message(quotes),
                       quotes=quotes, notices=tuple(notices))
+
+    def _overview(self, text: str, notices: list[str]) -> Answer:
+        """How each source opens: its own words for what it covers."""
+        quotes: list[Quote] = []
+        seen: set[str] = set()
+        for paragraph in self.knowledge.paragraphs:
+            if paragraph.source.id in seen or len(quotes) == MAX_QUOTES:
+                continue
+            seen.add(paragraph.source.id)
+            last = 0
+            while (last + 1 < len(paragraph.spans) and word_count(
+                    paragraph.excerpt(0, last + 1)) <= self.policy.max_quote_words):
+                last += 1
+            quotes.append(self._quote(Hit(paragraph, 0, last, 0.0, 1.0, ()), 0, last))
+        where = self._holdings if len(quotes) == 1 else f"the {len(quotes)} sources I hold"
+        return Answer(question=text, answered=True, quotes=tuple(quotes), notices=tuple(notices),
+                      message=f"What {where} covers, in its own opening words. Ask about "
+                              "a topic, or browse a theme, for more.")
 
     def _is_errand(self, text: str, concepts: list[Concept] | None = None) -> bool:
         """True when a question looks like an errand or a lookup of local, current facts.

@@ -16,10 +16,27 @@ from rank_bm25 import BM25Okapi
 
 from bot import stemcache
 from bot.knowledge import Knowledge, Paragraph, Vocabulary
-from bot.text import Analyzer, words
+from bot.text import Analyzer, fold, words
 
 # A parenthesis holding a year is a citation list: "(Cameron & Lart 2003, Harbin 1996)".
 _CITATION_GROUP = re.compile(r"\([^()]*\b(?:1[5-9]|20)\d\d[a-z]?\b[^()]*\)")
+
+
+# "the review", "this section": a question naming the knowledge itself, not a topic in it.
+# A determiner right before the noun, so "the Social Work Review" stays a name.
+_SELF_REFERENCE = re.compile(
+    r"\b(?:the|this|that|your)\s+(?:(?:whole|entire)\s+)?"
+    r"(?:review|report|paper|document|section|chapter|publication)\b")
+
+
+def names_source(question: str) -> bool:
+    """True when a question speaks of the knowledge itself ("What does the review conclude?")."""
+    return _SELF_REFERENCE.search(fold(question)) is not None
+
+
+def _without_self_reference(question: str) -> str:
+    """The question with its self-referring nouns removed ("what does the conclude?")."""
+    return _SELF_REFERENCE.sub(lambda m: m.group(0).rsplit(None, 1)[0], fold(question))
 
 
 def split_citations(sentence: str) -> tuple[str, str]:
@@ -286,7 +303,7 @@ class Index:
         if asked == message:
             return None
         concepts = self._concepts(asked)
-        named = [c for c in concepts if not self._is_generic(c)
+        named = [c for c in concepts if not self.is_generic(c)
                  and (c.terms | c.synonyms) & self.vocabulary]
         return (asked, concepts) if len(named) >= self.tuning.focus_words else None
 
@@ -309,7 +326,9 @@ class Index:
 
     def _concepts(self, question: str) -> list[Concept]:
         entries: list[tuple[str, str, frozenset[str]]] = []  # (surface word, term, alternatives)
-        for word in words(question):
+        # "the review" is the whole knowledge: as a word it would match only the
+        # passages that happen to mention some other review.
+        for word in words(_without_self_reference(question)):
             entries.extend(self._word_entries(word))
         terms = [t for _, t, _ in entries]
         extra: list[set[str]] = [set() for _ in entries]
@@ -359,7 +378,7 @@ class Index:
                 return [left, right]
         return []
 
-    def _is_generic(self, concept: Concept) -> bool:
+    def is_generic(self, concept: Concept) -> bool:
         # Numbers the knowledge never mentions (phone numbers, dates) say nothing
         # about the topic either way.
         return concept.terms <= self.generic or (
@@ -368,7 +387,7 @@ class Index:
     def _concept_weight(self, concept: Concept) -> float:
         if concept.context:
             return 0.0  # context ranks (a little) but never counts towards coverage
-        if self._is_generic(concept):
+        if self.is_generic(concept):
             return self.tuning.generic_weight * self.max_idf
         # Words found only in headings or glosses are as rare as words can be.
         known = [self.paragraphs.idf.get(t, self.max_idf) for t in concept.terms | concept.synonyms
@@ -381,7 +400,7 @@ class Index:
         groups = []
         for c in concepts:
             # Generic phrasing ("way", "matter") ranks as little as it counts for coverage.
-            own = self.tuning.generic_weight if self._is_generic(c) else 1.0
+            own = self.tuning.generic_weight if self.is_generic(c) else 1.0
             if c.context:
                 own *= self.tuning.context_weight
             group = dict.fromkeys(c.synonyms, own * self.tuning.synonym_weight) if synonyms else {}

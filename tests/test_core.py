@@ -295,3 +295,36 @@ def test_topic_questions_are_not_errands(core: Core, question: str) -> None:
 def test_how_much_asks_for_a_figure_unless_it_asks_whether_something_matters(
         core: Core, question: str, errand: bool) -> None:
     assert core._is_errand(question) is errand
+
+
+@pytest.mark.parametrize("question", [
+    "What is this review about?",
+    "what's this bit of the review actually covering",
+    "Give me an overview of the report",
+    "Does the review say anything?",
+])
+def test_asking_about_the_review_itself_quotes_how_it_opens(core: Core, question: str) -> None:
+    answer = core.ask(question)
+    assert answer.answered and "in its own opening words" in answer.message
+    opening = core.knowledge.paragraphs[0]
+    assert answer.quotes[0].text == opening.excerpt(0, len(opening.spans) - 1)
+    assert answer.quotes[0].citations == tuple(parse_citations(opening.text))
+
+
+@pytest.mark.parametrize(("question", "kept"), [
+    ("What does the review conclude?", ["conclude"]),
+    ("what does this section say about funding", ["say", "funding"]),
+    # A determiner right before the noun: a named review stays a topic.
+    ("What is the Social Work Review doing?", ["social", "work", "review"]),
+    ("Cameron and Lart's review of co-terminosity", ["cameron", "lart", "review",
+                                                     "co-terminosity", "co-terminosity"]),
+])
+def test_the_review_naming_itself_is_not_a_word_to_look_up(
+        core: Core, question: str, kept: list[str]) -> None:
+    assert [c.word for c in core.index.concepts(question)] == kept
+
+
+def test_a_topic_asked_of_the_review_is_searched_as_usual(core: Core) -> None:
+    answer = core.ask("What does the review conclude?")
+    assert answer.quotes[0].section.endswith("Conclusion")
+    assert "in its own opening words" not in answer.message

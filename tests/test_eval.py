@@ -19,7 +19,7 @@ EVAL = bundled_folder() / "eval"
 # "How answers are chosen"); raise them as the method improves.
 # name: (hit@1, hit@3, answerable questions refused, off-topic questions quoted)
 FLOORS = {
-    "dev-questions.yaml": (0.80, 1.0, 0, 0),
+    "dev-questions.yaml": (0.85, 1.0, 0, 0),
     "practitioner-questions.yaml": (0.91, 0.95, 0, 0),
     # Written independently of the vocabulary; looked at for kinds of failure.
     "heldout-questions.yaml": (0.90, 0.94, 2, 1),
