@@ -267,6 +267,9 @@ def test_a_story_set_last_week_is_not_a_lookup_of_current_facts(core: Core) -> N
     "Is there funding for staff to do a postgraduate qualification part-time?",
     "Any tips for supervising a newly qualified social worker?",
     "Is there joint training on the new laptop system?",
+    # Children's-services topics the review never discusses are errands too.
+    "Does multi-agency working reduce reoffending among teenagers?",
+    "What happens at Children's Hearings when parents don't attend?",
     "Our partnership meeting keeps being moved - is the rota for the venue sorted?",
     "I've been asked to lead on our multi-agency hub's IT. The laptops keep dropping off the "
     "VPN every afternoon. Is there a fix?",
