@@ -20,21 +20,24 @@ EVAL = bundled_folder() / "eval"
 # name: (hit@1, hit@3, answerable questions refused, off-topic questions quoted)
 FLOORS = {
     "dev-questions.yaml": (0.85, 1.0, 0, 0),
-    "practitioner-questions.yaml": (0.91, 0.95, 0, 0),
+    "practitioner-questions.yaml": (0.91, 0.96, 0, 0),
     # Written independently of the vocabulary; looked at for kinds of failure.
-    "heldout-questions.yaml": (0.90, 0.94, 2, 1),
+    "heldout-questions.yaml": (0.90, 0.95, 0, 1),
     # Written blind from the review alone and measured first as unseen sets.
-    "fresh-everyday-questions.yaml": (0.93, 0.98, 1, 1),
-    "fresh-conversational-questions.yaml": (0.88, 0.91, 1, 5),
-    "fresh-mixed-questions.yaml": (0.87, 0.92, 4, 2),
-    "fresh-situations-questions.yaml": (0.76, 0.85, 6, 2),
-    "fresh-plain-questions.yaml": (0.84, 0.92, 2, 1),
-    "fresh-hard-questions.yaml": (0.85, 0.88, 4, 1),
+    "fresh-everyday-questions.yaml": (0.95, 1.0, 0, 1),
+    "fresh-conversational-questions.yaml": (0.90, 0.93, 0, 4),
+    "fresh-mixed-questions.yaml": (0.87, 0.92, 3, 1),
+    "fresh-situations-questions.yaml": (0.78, 0.88, 4, 2),
+    "fresh-plain-questions.yaml": (0.84, 0.92, 1, 1),
+    "fresh-hard-questions.yaml": (0.80, 0.85, 4, 1),
     # Written blind and measured once, unseen, after the tuning above.
-    "fresh-final-plain-questions.yaml": (0.88, 0.97, 0, 2),
-    "fresh-final-hard-questions.yaml": (0.83, 0.95, 2, 0),
-    "fresh-last-plain-questions.yaml": (0.97, 1.0, 0, 2),
-    "fresh-last-hard-questions.yaml": (0.83, 0.90, 2, 1),
+    "fresh-final-plain-questions.yaml": (0.88, 0.94, 1, 2),
+    "fresh-final-hard-questions.yaml": (0.86, 0.93, 2, 0),
+    "fresh-last-plain-questions.yaml": (0.98, 1.0, 0, 1),
+    "fresh-last-hard-questions.yaml": (0.86, 0.95, 1, 1),
+    # Written blind; measured once, unseen, before the third batch of gloss questions.
+    "fresh-round6-plain-questions.yaml": (0.92, 0.98, 0, 5),
+    "fresh-round6-hard-questions.yaml": (0.80, 0.85, 4, 6),
 }
 
 
