@@ -43,11 +43,12 @@ _PRACTICAL = re.compile(
     re.IGNORECASE)
 # Legislation ("the Children (Scotland) Act 1995") is law, not research evidence.
 _LEGISLATION = re.compile(r"\bAct\b|\bact (?:19|20)\d\d\b")
-# ... and so are questions about now ("this year", "next month", "right now"): checked
+# ... and so are questions about now ("this year", "next month", "the current rules"): checked
 # in the sentence that asks, since a story before it often says "last week". Not "next
 # year": not knowing next year's money is the review's own topic.
 _CURRENT = re.compile(r"\b(?:(?:this|next|last) (?:month|week|weekend|term)|this year|today"
-                      r"|tomorrow|tonight|right now)\b", re.IGNORECASE)
+                      r"|tomorrow|tonight|right now|current|latest|newest|up[ -]to[ -]date)\b",
+                      re.IGNORECASE)
 
 
 @dataclass(frozen=True)

@@ -241,6 +241,7 @@ def test_the_asking_sentence_is_found_even_when_it_names_no_topic(core: Core) ->
     "How many weeks of maternity leave do council staff get?",
     "Who provides interpreters for parents who don't speak English?",
     "I've just moved across from the hospital team. Who is on the duty rota this weekend?",
+    "What are the current teacher pay scales in Scotland?",
 ])
 def test_lookups_of_local_or_current_facts_are_refused(core: Core, question: str) -> None:
     assert not core.ask(question).answered
