@@ -27,8 +27,8 @@ _ANAPHORA = re.compile(
 _LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 # Questions about one's own errands or local, current facts ("How do I claim
 # mileage?", "What time does the canteen close?", "Which school has a vacancy?",
-# "What's the training budget this year?") are never answered by research
-# evidence, however many everyday words they share with it; they need stronger support.
+# "What's the training budget this year?", "Any tips for chairing a meeting?") are never
+# answered by research evidence, however many everyday words they share with it; they need stronger support.
 _PRACTICAL = re.compile(
     r"^(?:(?:how|where|when|who|what) (?:do|can|could|should|shall|would|will|must|may) i\b"
     r"|(?:can|could|may|might|shall|will) (?:i|someone|somebody|anyone|you)\b"
@@ -39,6 +39,8 @@ _PRACTICAL = re.compile(
     r"|which\b|who(?:'s| is| are| provides| runs)\b"
     r"|how (?:much|many|long)\b(?! (?:does|do|did|would|will|should) (?:it|that|this|they) )"
     r"|what happened to\b|(?:at )?what age\b"
+    r"|(?:any|got any) (?:tips|recommendations)\b|(?:does )?any(?:one|body) (?:know|have|got)\b"
+    r"|what'?s a good\b|(?:is there|have you got|do you have) an? (?:template|form)\b"
     r"|(?:is|are) there (?:any )?(?:funding|money|grants?) (?:for|to)\b)",
     re.IGNORECASE)
 # Legislation ("the Children (Scotland) Act 1995") is law, not research evidence.

@@ -332,3 +332,16 @@ def test_a_topic_asked_of_the_review_is_searched_as_usual(core: Core) -> None:
     answer = core.ask("What does the review conclude?")
     assert answer.quotes[0].section.endswith("Conclusion")
     assert "in its own opening words" not in answer.message
+
+
+@pytest.mark.parametrize(("question", "errand"), [
+    ("Any tips for chairing a partnership meeting?", True),
+    ("Anyone know who covers the school nurse's clinic in the holidays?", True),
+    ("What's a good book on leadership for new team managers?", True),
+    ("Is there a template for a multi-agency meeting agenda?", True),
+    ("Is good leadership important for joint working?", False),
+    ("Does anything help staff from different agencies trust each other?", False),
+])
+def test_requests_for_tips_recommendations_and_templates_are_errands(
+        core: Core, question: str, errand: bool) -> None:
+    assert core._is_errand(question) is errand
