@@ -38,6 +38,7 @@ _PRACTICAL = re.compile(
     r"|form|password)\b"
     r"|which\b|who(?:'s| is| are| provides| runs)\b"
     r"|how (?:much|many|long)\b(?! (?:does|do|did|would|will|should) (?:it|that|this|they) )"
+    r"(?![^?.!]*\bmatter)"
     r"|what happened to\b|(?:at )?what age\b"
     r"|(?:any|got any) (?:tips|recommendations)\b|(?:does )?any(?:one|body) (?:know|have|got)\b"
     r"|what'?s a good\b|(?:is there|have you got|do you have) an? (?:template|form)\b"

@@ -223,7 +223,12 @@ class Index:
         self.max_idf = max(self.paragraphs.idf.values())
         self.synonyms = self._compile_synonyms(vocab)
         self.generic = frozenset(t for w in vocab.generic for t in self.analyzer.tokenize(w))
-        self.errands = frozenset(t for w in vocab.errands for t in self.analyzer.tokenize(w))
+        # An errand word counts by its stem ("rotas" meets "rota") unless the knowledge or
+        # its glosses use that stem for something else ("hearings" stems like "we keep
+        # hearing", "sen" like "sense"): then it counts only as written.
+        self.errands = frozenset(t for w in vocab.errands for t in self.analyzer.tokenize(w)
+                                 if t not in self.vocabulary)
+        self.errand_spellings = frozenset(fold(w) for w in vocab.errands)
         # Only the knowledge's own words are cached: this runs before any question.
         stemcache.save(stem_cache, self.analyzer, cached)
 
@@ -310,7 +315,8 @@ class Index:
     def errand_words(self, question: str | list[Concept]) -> list[str]:
         """Words of a question (or its concepts) that mark an errand ("password", "rota")."""
         concepts = self._concepts(question) if isinstance(question, str) else question
-        return [c.word for c in concepts if c.terms & self.errands]
+        return [c.word for c in concepts
+                if c.terms & self.errands or c.word in self.errand_spellings]
 
     def concepts(self, question: str) -> list[Concept]:
         """The question's content words, each with its stem, compound and synonym terms.

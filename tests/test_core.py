@@ -294,6 +294,7 @@ def test_topic_questions_are_not_errands(core: Core, question: str) -> None:
     ("How much does a team manager earn?", True),
     ("How many staff work in the hub?", True),
     ("How much does it matter to have the right people in post?", False),
+    ("How much does backing from senior managers matter for joint working?", False),
     ("How long does it take for trust to build between agencies?", False),
 ])
 def test_how_much_asks_for_a_figure_unless_it_asks_whether_something_matters(
@@ -345,3 +346,17 @@ def test_a_topic_asked_of_the_review_is_searched_as_usual(core: Core) -> None:
 def test_requests_for_tips_recommendations_and_templates_are_errands(
         core: Core, question: str, errand: bool) -> None:
     assert core._is_errand(question) is errand
+
+
+@pytest.mark.parametrize(("question", "errand"), [
+    # "sen", "highers" and "dismissal" are errand words; "sense", "higher" and
+    # "dismissed" are everyday words of answerable questions, and stem alike.
+    ("Does it make sense to share training across agencies?", False),
+    ("Can teams collaborate without a vision from higher up?", False),
+    ("Are strategy meetings dismissed as talking shops?", False),
+    ("Which SEN code do we use for a new pupil?", True),
+    ("When do the Highers results come out?", True),
+])
+def test_errand_words_whose_stems_answerable_questions_use_count_only_as_written(
+        core: Core, question: str, errand: bool) -> None:
+    assert bool(core.index.errand_words(question)) is errand
