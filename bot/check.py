@@ -8,6 +8,7 @@ from pathlib import Path
 from bot.citations import parse_citations
 from bot.core import Core
 from bot.knowledge import load_knowledge
+from bot.text import fold
 
 
 @dataclass
@@ -63,6 +64,11 @@ def check_knowledge(folder: str | Path | None) -> CheckReport:
         if set(analyzer.tokenize(word)) & core.index.prose_vocabulary:
             report.problems.append(f"errand-words.txt: {word!r} occurs in the knowledge, so "
                                    "questions about it would need the errand bar")
+    keys = {fold(k) for k in vocab.synonyms}
+    for word in sorted(vocab.errands):
+        if fold(word) in keys:
+            report.problems.append(f"errand-words.txt: {word!r} is also a key in synonyms.yaml; "
+                                   "decide whether the source discusses it and keep one")
     for key, values in vocab.synonyms.items():
         targets = {t for v in values for t in analyzer.tokenize(v)}
         if targets and not targets & known:

@@ -223,11 +223,13 @@ class Index:
         self.max_idf = max(self.paragraphs.idf.values())
         self.synonyms = self._compile_synonyms(vocab)
         self.generic = frozenset(t for w in vocab.generic for t in self.analyzer.tokenize(w))
-        # An errand word counts by its stem ("rotas" meets "rota") unless the knowledge or
-        # its glosses use that stem for something else ("hearings" stems like "we keep
-        # hearing", "sen" like "sense"): then it counts only as written.
+        # An errand word counts by its stem ("rotas" meets "rota") unless the knowledge,
+        # its glosses or a synonym use that stem for something else ("hearings" stems
+        # like "we keep hearing", "expenses" like "expensive"): then only as written.
+        synonym_words = {key[0] for keys in self.synonyms.values() for key, _ in keys
+                         if len(key) == 1}
         self.errands = frozenset(t for w in vocab.errands for t in self.analyzer.tokenize(w)
-                                 if t not in self.vocabulary)
+                                 if t not in self.vocabulary and t not in synonym_words)
         self.errand_spellings = frozenset(fold(w) for w in vocab.errands)
         # Only the knowledge's own words are cached: this runs before any question.
         stemcache.save(stem_cache, self.analyzer, cached)

@@ -152,16 +152,32 @@ def test_usage_errors_do_not_traceback(args: tuple[str, ...]) -> None:
     assert result.returncode == 2 and b"Traceback" not in result.stderr
 
 
-def test_check_reports_an_errand_word_that_the_knowledge_uses(tmp_path: Path) -> None:
+def _checked(tmp_path: Path, prose: str, files: dict[str, str]) -> subprocess.CompletedProcess:
+    """Run `check` on a one-sentence knowledge folder with the given extra files."""
     folder = tmp_path / "k"
     folder.mkdir()
-    (folder / "s.md").write_text("---\ntitle: Tiny\n---\nParking near schools helps parents.\n",
-                                 encoding="utf-8")
-    (folder / "errand-words.txt").write_text("parking\nrota\n", encoding="utf-8")
-    result = run("--knowledge", str(folder), "check")
+    (folder / "s.md").write_text(f"---\ntitle: Tiny\n---\n{prose}\n", encoding="utf-8")
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return run("--knowledge", str(folder), "check")
+
+
+def test_check_reports_an_errand_word_that_the_knowledge_uses(tmp_path: Path) -> None:
+    result = _checked(tmp_path, "Parking near schools helps parents.",
+                      {"errand-words.txt": "parking\nrota\n"})
     text = out(result)
     assert result.returncode == 1
     assert "errand-words.txt: 'parking' occurs in the knowledge" in text
+    assert "'rota'" not in text and text.endswith("1 problem(s) found\n")
+
+
+def test_check_reports_an_errand_word_that_is_also_a_synonym(tmp_path: Path) -> None:
+    result = _checked(tmp_path, "Recruitment of staff helps.",
+                      {"errand-words.txt": "vacancy\nrota\n",
+                       "synonyms.yaml": "synonyms:\n  vacancy: [recruitment]\n"})
+    text = out(result)
+    assert result.returncode == 1
+    assert "errand-words.txt: 'vacancy' is also a key in synonyms.yaml" in text
     assert "'rota'" not in text and text.endswith("1 problem(s) found\n")
 
 

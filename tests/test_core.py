@@ -360,3 +360,8 @@ def test_requests_for_tips_recommendations_and_templates_are_errands(
 def test_errand_words_whose_stems_answerable_questions_use_count_only_as_written(
         core: Core, question: str, errand: bool) -> None:
     assert bool(core.index.errand_words(question)) is errand
+
+
+def test_errand_words_that_stem_like_a_synonym_count_only_as_written(core: Core) -> None:
+    assert core.index.errand_words("How do I claim my expenses?") == ["expenses"]
+    assert core.index.errand_words("Is joint working expensive?") == []
