@@ -121,9 +121,11 @@ class Core:
             return self._refuse(text, "Your question has no words I can look up (only very "
                                 "common ones). Try naming the topic, for example “funding” or "
                                 "“professional culture”.", notices, "unclear")
-        hits = self.index.search(concepts, k=12)
         # In a long message, the sentence that asks may be an errand behind a story.
         practical = self._is_errand(text, concepts)
+        # An errand is judged whole: the best stretch of a long message may leave its
+        # story aside, but not the errand ("…parking permits, or claim it as expenses?").
+        hits = self.index.search(concepts, k=12, whole=practical)
         if not hits or not self._supported(hits[0], practical):
             return self._refuse(text, f"I couldn't find anything in {self._holdings} that "
                                 "answers that, so I won't guess.", notices)

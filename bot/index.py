@@ -416,12 +416,15 @@ class Index:
             groups.append(group)
         return groups
 
-    def search(self, question: str | list[Concept], k: int = 3) -> list[Hit]:
-        """The k best excerpts for a question (or its concepts), best first, with coverage."""
+    def search(self, question: str | list[Concept], k: int = 3, whole: bool = False) -> list[Hit]:
+        """The k best excerpts for a question (or its concepts), best first, with coverage.
+
+        ``whole`` judges coverage over the whole question only, never its best stretch.
+        """
         concepts = self.concepts(question) if isinstance(question, str) else question
         if not concepts:
             return []
-        return self._rank(concepts, self._groups(concepts), range(len(self.units)), k)
+        return self._rank(concepts, self._groups(concepts), range(len(self.units)), k, whole)
 
     def rank_within(self, query: str, paragraphs: Sequence[int] | None, k: int) -> list[Hit]:
         """Rank excerpts for a curated query, optionally only within some paragraphs."""
@@ -434,7 +437,7 @@ class Index:
         return self._rank(concepts, self._groups(concepts, synonyms=False), candidates, k)
 
     def _rank(self, concepts: list[Concept], groups: list[dict[str, float]],
-              candidates: Sequence[int], k: int) -> list[Hit]:
+              candidates: Sequence[int], k: int, whole: bool = False) -> list[Hit]:
         t = self.tuning
         score = self.prose.group_scores(groups)
         if self.cited is not None:
@@ -467,7 +470,8 @@ class Index:
                 tier = (1 + unit.last - unit.first) if share >= t.section_match else 0
             scored.append((tier, value, i))
         scored.sort(key=lambda item: (-item[0], -item[1], item[2]))
-        return [self._hit(i, v, concepts, weights) for _, v, i in scored[: max(k, 0)] if v > 0]
+        return [self._hit(i, v, concepts, weights, whole)
+                for _, v, i in scored[: max(k, 0)] if v > 0]
 
     def _heading_score(self, groups: list[dict[str, float]], heading: frozenset[str]) -> float:
         """BM25-like credit for question words that the section headings name."""
@@ -485,7 +489,7 @@ class Index:
         return named / total if total else 0.0
 
     def _hit(self, index: int, score: float, concepts: list[Concept],
-             weights: list[float] | None = None) -> Hit:
+             weights: list[float] | None = None, whole: bool = False) -> Hit:
         unit = self.units[index]
         paragraph = self.knowledge.paragraphs[unit.paragraph]
         terms = self.unit_terms[index] | self.heading_terms[unit.paragraph]
@@ -500,7 +504,7 @@ class Index:
             if share:
                 matched.append(c.word)
             credit.append(weight * share)
-        coverage = _best_share(weights, credit, self.tuning.coverage_window)
+        coverage = _best_share(weights, credit, 0 if whole else self.tuning.coverage_window)
         return Hit(paragraph, unit.first, unit.last, score, coverage,
                    tuple(dict.fromkeys(matched)))
 

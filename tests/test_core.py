@@ -365,3 +365,15 @@ def test_errand_words_whose_stems_answerable_questions_use_count_only_as_written
 def test_errand_words_that_stem_like_a_synonym_count_only_as_written(core: Core) -> None:
     assert core.index.errand_words("How do I claim my expenses?") == ["expenses"]
     assert core.index.errand_words("Is joint working expensive?") == []
+
+
+def test_an_errand_is_judged_whole_not_by_its_best_stretch(core: Core) -> None:
+    # The story's first words alone would be well covered; the errand would not.
+    question = ("Integrated working across health, education and social work with joint "
+                "training and shared vision is going well in our team, but who signs off my "
+                "overtime claim and expenses form?")
+    concepts = core.index.concepts(question)
+    assert core._is_errand(question)
+    assert core.index.search(concepts, k=1)[0].coverage >= Policy().min_coverage_practical
+    assert core.index.search(concepts, k=1, whole=True)[0].coverage < Policy().min_coverage_practical
+    assert not core.ask(question).answered
