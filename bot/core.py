@@ -42,6 +42,8 @@ _PRACTICAL = re.compile(
     r"|what happened to\b|(?:at )?what age\b"
     r"|(?:any|got any) (?:tips|recommendations)\b|(?:does )?any(?:one|body) (?:know|have|got)\b"
     r"|what'?s a good\b|(?:is there|have you got|do you have) an? (?:template|form)\b"
+    r"|what'?s the (?:normal|usual|average|typical|recommended) (?:age|range|number|ratio"
+    r"|caseload|size|amount|length)\b"
     r"|(?:is|are) there (?:any )?(?:funding|money|grants?) (?:for|to)\b)",
     re.IGNORECASE)
 # Legislation ("the Children (Scotland) Act 1995") is law, not research evidence.

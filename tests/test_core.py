@@ -271,6 +271,7 @@ def test_a_story_set_last_week_is_not_a_lookup_of_current_facts(core: Core) -> N
     # Children's-services topics the review never discusses are errands too.
     "Does multi-agency working reduce reoffending among teenagers?",
     "What happens at Children's Hearings when parents don't attend?",
+    "What questions come up at an interview for a team leader post?",
     "Our partnership meeting keeps being moved - is the rota for the venue sorted?",
     "I've been asked to lead on our multi-agency hub's IT. The laptops keep dropping off the "
     "VPN every afternoon. Is there a fix?",
@@ -340,6 +341,8 @@ def test_a_topic_asked_of_the_review_is_searched_as_usual(core: Core) -> None:
     ("Anyone know who covers the school nurse's clinic in the holidays?", True),
     ("What's a good book on leadership for new team managers?", True),
     ("Is there a template for a multi-agency meeting agenda?", True),
+    ("What's the normal age range for walking?", True),
+    ("What's the usual reason partnerships fail?", False),
     ("Is good leadership important for joint working?", False),
     ("Does anything help staff from different agencies trust each other?", False),
 ])
