@@ -38,6 +38,9 @@ FLOORS = {
     # Written blind; measured once, unseen, before the third batch of gloss questions.
     "fresh-round6-plain-questions.yaml": (0.92, 0.98, 0, 2),
     "fresh-round6-hard-questions.yaml": (0.81, 0.86, 3, 4),
+    # Written blind; measured once, unseen, before the third pass of synonyms.
+    "fresh-round7-plain-questions.yaml": (0.91, 0.95, 0, 1),
+    "fresh-round7-hard-questions.yaml": (0.81, 0.91, 1, 2),
 }
 
 
