@@ -46,6 +46,10 @@ _PRACTICAL = re.compile(
     r"|caseload|size|amount|length)\b"
     r"|(?:is|are) there (?:any )?(?:funding|money|grants?) (?:for|to)\b)",
     re.IGNORECASE)
+# "What's this chapter for?", "what's the review covering": asking what the source itself
+# covers, whatever topic words follow ("…just the obstacles, or what makes it work too?").
+_OVERVIEW = re.compile(r"\bwhat\b[^?]*?\b(?:cover(?:s|ed|ing)?|setting out|sets? out to"
+                       r"|(?:about|for)\s*(?:$|[?!:\-–—]))")
 # Legislation ("the Children (Scotland) Act 1995") is law, not research evidence.
 _LEGISLATION = re.compile(r"\bAct\b|\bact (?:19|20)\d\d\b")
 # ... and so are questions about now ("this year", "next month", "the current rules"): checked
@@ -116,7 +120,8 @@ class Core:
             return self._refuse(text, "Please ask a question in words, for example: "
                                 "“What gets in the way of joint working?”", notices, "unclear")
         concepts = self.index.concepts(text)
-        if names_source(text) and all(self.index.is_generic(c) for c in concepts):
+        if names_source(text) and (_OVERVIEW.search(fold(text)) or all(
+                self.index.is_generic(c) for c in concepts)):
             # "What is this review about?": nothing to search for but the knowledge itself.
             return self._overview(text, notices)
         if not concepts:

@@ -308,6 +308,8 @@ def test_how_much_asks_for_a_figure_unless_it_asks_whether_something_matters(
     "what's this bit of the review actually covering",
     "Give me an overview of the report",
     "Does the review say anything?",
+    "What's this chapter for? Just the barriers, or what makes integration work too?",
+    "what is this section covering - obstacles and success factors?",
 ])
 def test_asking_about_the_review_itself_quotes_how_it_opens(core: Core, question: str) -> None:
     answer = core.ask(question)
@@ -380,3 +382,14 @@ def test_an_errand_is_judged_whole_not_by_its_best_stretch(core: Core) -> None:
     assert core.index.search(concepts, k=1)[0].coverage >= Policy().min_coverage_practical
     assert core.index.search(concepts, k=1, whole=True)[0].coverage < Policy().min_coverage_practical
     assert not core.ask(question).answered
+
+
+@pytest.mark.parametrize(("question", "section"), [
+    ("Does the review cover co-terminosity?", "Key Success Factors"),
+    ("What does the review say about funding?", "Financial Uncertainty"),
+])
+def test_a_topic_asked_of_the_review_is_not_an_overview(
+        core: Core, question: str, section: str) -> None:
+    answer = core.ask(question)
+    assert "in its own opening words" not in answer.message
+    assert answer.quotes[0].section.endswith(section)
