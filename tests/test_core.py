@@ -345,6 +345,9 @@ def test_a_topic_asked_of_the_review_is_searched_as_usual(core: Core) -> None:
     ("Is there a template for a multi-agency meeting agenda?", True),
     ("What's the normal age range for walking?", True),
     ("What's the usual reason partnerships fail?", False),
+    ("Who won the council by-election?", True),
+    ("When does the new school term start?", True),
+    ("When do teachers find partner agencies most useful?", False),
     ("Is good leadership important for joint working?", False),
     ("Does anything help staff from different agencies trust each other?", False),
 ])
