@@ -94,7 +94,8 @@ class Core:
     @classmethod
     def load(cls, folder: str | Path | None = None, **kwargs: object) -> Core:
         """Load a knowledge folder (the bundled one by default) and index it."""
-        return cls(load_knowledge(folder), **kwargs)  # type: ignore[arg-type]
+        cache = kwargs.get("stem_cache")
+        return cls(load_knowledge(folder, cache), **kwargs)  # type: ignore[arg-type]
 
     @property
     def themes(self) -> tuple[Theme, ...]:

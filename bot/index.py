@@ -179,16 +179,16 @@ class Index:
         cited_terms: list[list[str]] = []
         gloss_terms: list[list[str]] = []
         # Each gloss question is tokenized once: for the gloss field and on its own.
-        ask_terms = {key: [self.analyzer.tokenize(a) for a in g.asks]
+        ask_terms = {key: [self.analyzer.tokenize_known(a) for a in g.asks]
                      for key, g in knowledge.glosses.items()}
-        glosses = {key: self.analyzer.tokenize(g.text) + [t for a in ask_terms[key] for t in a]
+        glosses = {key: self.analyzer.tokenize_known(g.text) + [t for a in ask_terms[key] for t in a]
                    for key, g in knowledge.glosses.items()}
         for p_index, paragraph in enumerate(knowledge.paragraphs):
             # Long citation lists would otherwise make a sentence look long to BM25
             # and sink it; the works cited are searchable in a field of their own.
             split = [split_citations(paragraph.sentence(i)) for i in range(len(paragraph.spans))]
-            prose = [self.analyzer.tokenize(p) for p, _ in split]
-            cited = [self.analyzer.tokenize(c) for _, c in split]
+            prose = [self.analyzer.tokenize_known(p) for p, _ in split]
+            cited = [self.analyzer.tokenize_known(c) for _, c in split]
             sentence_prose.extend(prose)
             para_terms.append([w for i in range(len(prose)) for w in prose[i] + cited[i]])
             for first, last in _windows(paragraph, max(1, t.window)):
@@ -212,7 +212,7 @@ class Index:
                         else None)
         self.unit_gloss_terms = [frozenset(g) for g in gloss_terms]
         self._index_asks(ask_terms)
-        self.heading_terms = [frozenset(self.analyzer.tokenize(" ".join(p.section)))
+        self.heading_terms = [frozenset(self.analyzer.tokenize_known(" ".join(p.section)))
                               for p in knowledge.paragraphs]
         paras = knowledge.paragraphs
         self.section_leads = frozenset(
@@ -222,13 +222,13 @@ class Index:
         self.vocabulary = self.prose_vocabulary.union(*self.heading_terms, *self.unit_gloss_terms)
         self.max_idf = max(self.paragraphs.idf.values())
         self.synonyms = self._compile_synonyms(vocab)
-        self.generic = frozenset(t for w in vocab.generic for t in self.analyzer.tokenize(w))
+        self.generic = frozenset(t for w in vocab.generic for t in self.analyzer.tokenize_known(w))
         # An errand word counts by its stem ("rotas" meets "rota") unless the knowledge,
         # its glosses or a synonym use that stem for something else ("hearings" stems
         # like "we keep hearing", "expenses" like "expensive"): then only as written.
         synonym_words = {key[0] for keys in self.synonyms.values() for key, _ in keys
                          if len(key) == 1}
-        self.errands = frozenset(t for w in vocab.errands for t in self.analyzer.tokenize(w)
+        self.errands = frozenset(t for w in vocab.errands for t in self.analyzer.tokenize_known(w)
                                  if t not in self.vocabulary and t not in synonym_words)
         self.errand_spellings = frozenset(fold(w) for w in vocab.errands)
         # Only the knowledge's own words are cached: this runs before any question.
@@ -267,8 +267,8 @@ class Index:
         """Synonym keys as term sequences, indexed by their first term for quick lookup."""
         compiled: dict[str, list[tuple[tuple[str, ...], frozenset[str]]]] = {}
         for key, values in vocab.synonyms.items():
-            key_terms = tuple(self.analyzer.tokenize(key))
-            targets = frozenset(t for v in values for t in self.analyzer.tokenize(v))
+            key_terms = tuple(self.analyzer.tokenize_known(key))
+            targets = frozenset(t for v in values for t in self.analyzer.tokenize_known(v))
             if key_terms and targets:
                 compiled.setdefault(key_terms[0], []).append((key_terms, targets))
         return compiled

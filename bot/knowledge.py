@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 from nltk.tokenize.punkt import PunktSentenceTokenizer
 
+from bot import stemcache
 from bot.errors import KnowledgeError
 from bot.text import fold, sentence_spans, train_sentence_splitter
 
@@ -413,8 +414,12 @@ def _load_vocabulary(folder: Path) -> Vocabulary:
                       synonyms=synonyms)
 
 
-def load_knowledge(folder: str | Path | None = None) -> Knowledge:
-    """Load and validate a knowledge folder (the bundled one when ``folder`` is None)."""
+def load_knowledge(folder: str | Path | None = None, cache: Path | None = None) -> Knowledge:
+    """Load and validate a knowledge folder (the bundled one when ``folder`` is None).
+
+    ``cache`` is a folder where the sentence splitter trained on the sources is kept
+    between runs (see ``bot.stemcache``).
+    """
     root = Path(folder) if folder is not None else bundled_folder()
     if not root.exists():
         raise KnowledgeError(root, "knowledge folder not found")
@@ -424,7 +429,8 @@ def load_knowledge(folder: str | Path | None = None) -> Knowledge:
     if not paths:
         raise KnowledgeError(root, "holds no sources (Markdown files with YAML front matter)")
     parsed = [_parse_source(p, root) for p in paths]
-    splitter = train_sentence_splitter(text for _, blocks in parsed for _, _, text in blocks)
+    splitter = stemcache.splitter(cache, (text for _, blocks in parsed for _, _, text in blocks),
+                                  lambda text: train_sentence_splitter([text]))
     paragraphs: list[Paragraph] = []
     for source, blocks in parsed:
         for number, (section, line, text) in enumerate(blocks):

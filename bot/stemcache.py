@@ -1,18 +1,29 @@
-"""A cache of word stems between runs, so a cold start does not re-stem the knowledge.
+"""A cache between runs, so a cold start does not redo work that only the knowledge decides.
 
-Snowball stemming of the knowledge's few thousand words is most of start-up. The
-stems depend only on the stemmer and the respellings (``Analyzer.stem_key``), so
-they are kept in ``<cache folder>/stems-<key>.json``. Only the knowledge's own
-words are written (never a question's). A missing, unreadable or corrupt cache
-is ignored, and a read-only folder only means the next start stems again.
+- Stems and token lists: Snowball stemming of the knowledge's few thousand words,
+  and tokenizing its sentences, glosses and synonyms, depend only on the stemmer,
+  the respellings and the stop words (``Analyzer.stem_key``), so they are kept in
+  ``<cache folder>/stems-<key>.json``. Only the knowledge's own words and texts are
+  written (never a question's).
+- The sentence splitter: Punkt's parameters, learnt from the source texts, are kept
+  in ``<cache folder>/punkt-<hash of the texts>.json``.
+
+A missing, unreadable or corrupt cache is ignored, and a read-only folder only means
+the next start does the work again.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
+
+import nltk
+from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 
 from bot.text import Analyzer
 
@@ -21,32 +32,69 @@ def _path(folder: Path, analyzer: Analyzer) -> Path:
     return folder / f"stems-{analyzer.stem_key()}.json"
 
 
-def load(folder: Path | None, analyzer: Analyzer) -> int:
-    """Give the analyzer the stems cached for it; the number taken (0 when none)."""
-    if folder is None:
-        return 0
+def _read(path: Path) -> Any:
     try:
-        data = json.loads(_path(folder, analyzer).read_text(encoding="utf-8"))
+        return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return 0
-    if not isinstance(data, dict):
-        return 0
-    stems = {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, str)}
-    analyzer.remember(stems)
-    return len(stems)
+        return None
 
 
-def save(folder: Path | None, analyzer: Analyzer, known: int) -> bool:
-    """Write the analyzer's stems if it has more than the cache held; True if written."""
-    stems = analyzer.stems
-    if folder is None or len(stems) <= known:
-        return False
+def _write(path: Path, data: object) -> bool:
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".stems-", dir=folder)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", dir=path.parent)
         with os.fdopen(fd, "w", encoding="utf-8") as out:
-            json.dump(stems, out, ensure_ascii=False, sort_keys=True)
-        os.replace(tmp, _path(folder, analyzer))
+            json.dump(data, out, ensure_ascii=False, sort_keys=True)
+        os.replace(tmp, path)
     except OSError:
         return False
     return True
+
+
+def load(folder: Path | None, analyzer: Analyzer) -> int:
+    """Give the analyzer the stems and token lists cached for it; the number taken."""
+    data = _read(_path(folder, analyzer)) if folder is not None else None
+    if not isinstance(data, dict):
+        return 0
+    stems, texts = data.get("stems"), data.get("texts")
+    stems = {k: v for k, v in stems.items() if isinstance(k, str) and isinstance(v, str)} \
+        if isinstance(stems, dict) else {}
+    texts = {k: v for k, v in texts.items() if isinstance(k, str) and isinstance(v, list)
+             and all(isinstance(t, str) for t in v)} if isinstance(texts, dict) else {}
+    analyzer.remember(stems, texts)
+    return len(stems) + len(texts)
+
+
+def save(folder: Path | None, analyzer: Analyzer, known: int) -> bool:
+    """Write the analyzer's stems and token lists if it has more than the cache held."""
+    stems, texts = analyzer.stems, analyzer.known_texts
+    if folder is None or len(stems) + len(texts) <= known:
+        return False
+    return _write(_path(folder, analyzer), {"stems": stems, "texts": texts})
+
+
+def splitter(folder: Path | None, texts: Iterable[str],
+             train: Callable[[str], PunktSentenceTokenizer]) -> PunktSentenceTokenizer:
+    """The sentence splitter for these texts: from the cache, or trained (and cached)."""
+    text = "\n\n".join(texts)
+    if folder is None:
+        return train(text)
+    key = hashlib.sha256(repr((nltk.__version__, text)).encode()).hexdigest()[:16]
+    path = folder / f"punkt-{key}.json"
+    data = _read(path)
+    try:
+        params = PunktParameters()
+        params.abbrev_types = set(data["abbrev_types"])
+        params.collocations = {tuple(pair) for pair in data["collocations"]}
+        params.sent_starters = set(data["sent_starters"])
+        for word, flags in data["ortho_context"].items():
+            params.add_ortho_context(word, int(flags))
+        return PunktSentenceTokenizer(params)
+    except (TypeError, KeyError, ValueError, AttributeError):
+        trained = train(text)
+        params = trained._params
+        _write(path, {"abbrev_types": sorted(params.abbrev_types),
+                      "collocations": sorted(list(pair) for pair in params.collocations),
+                      "sent_starters": sorted(params.sent_starters),
+                      "ortho_context": dict(params.ortho_context)})
+        return trained

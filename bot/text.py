@@ -62,6 +62,7 @@ class Analyzer:
         self.spellings = {fold(k): fold(v) for k, v in (spellings or {}).items()}
         self._stemmer = SnowballStemmer("english")
         self._stems: dict[str, str] = {}
+        self._texts: dict[str, list[str]] = {}
         self._word_terms = lru_cache(maxsize=65536)(self._word_terms_uncached)
 
     def _stem(self, word: str) -> str:
@@ -75,14 +76,23 @@ class Analyzer:
         """Every word stemmed so far, with its stem (for a cache between runs)."""
         return dict(self._stems)
 
-    def remember(self, stems: Mapping[str, str]) -> None:
-        """Take stems computed by an earlier run with the same spellings (see ``stem_key``)."""
+    @property
+    def known_texts(self) -> dict[str, list[str]]:
+        """Every knowledge text tokenized so far (``tokenize_known``), with its terms."""
+        return dict(self._texts)
+
+    def remember(self, stems: Mapping[str, str],
+                 texts: Mapping[str, list[str]] | None = None) -> None:
+        """Take stems and token lists computed by an earlier run with the same
+        spellings and stop words (see ``stem_key``)."""
         self._stems.update(stems)
+        self._texts.update(texts or {})
 
     def stem_key(self) -> str:
-        """What the stems depend on: the stemmer, its version and the respellings."""
+        """What stems and token lists depend on: the stemmer, its version, the
+        respellings and the stop words."""
         basis = repr((STEM_RULES, nltk.__version__, self.double_stem,
-                      sorted(self.spellings.items())))
+                      sorted(self.spellings.items()), sorted(self.stopwords)))
         return hashlib.sha256(basis.encode()).hexdigest()[:16]
 
     def _stem_uncached(self, word: str) -> str:
@@ -117,6 +127,13 @@ class Analyzer:
         for word in words(text):
             terms.extend(self._word_terms(word))
         return terms
+
+    def tokenize_known(self, text: str) -> list[str]:
+        """``tokenize`` for the knowledge's own texts, remembered for the start-up cache."""
+        terms = self._texts.get(text)
+        if terms is None:
+            terms = self._texts[text] = self.tokenize(text)
+        return list(terms)
 
     def stem_word(self, word: str) -> str:
         """Stem one already-folded word (used for curated vocabulary)."""

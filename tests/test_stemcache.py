@@ -1,4 +1,4 @@
-"""The stem cache between runs: used when valid, ignored when not, never holds questions."""
+"""The start-up cache between runs: used when valid, ignored when not, never holds questions."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import pytest
 from bot import stemcache
 from bot.config import Settings
 from bot.core import Core
+from bot.index import split_citations
 from bot.knowledge import load_knowledge
 from bot.text import Analyzer
 
@@ -24,13 +25,16 @@ def test_a_second_start_takes_its_stems_from_the_cache(tmp_path: Path,
     files = list(tmp_path.glob("stems-*.json"))
     assert len(files) == 1
     cached = json.loads(files[0].read_text(encoding="utf-8"))
-    assert cached["professional"] == first.index.analyzer.stems["professional"]
+    assert cached["stems"]["professional"] == first.index.analyzer.stems["professional"]
+    opening = split_citations(knowledge.paragraphs[0].sentence(0))[0]
+    assert cached["texts"][opening] == first.index.analyzer.tokenize(opening)
     calls: list[str] = []
-    original = Analyzer._stem_uncached
-    monkeypatch.setattr(Analyzer, "_stem_uncached",
-                        lambda self, word: calls.append(word) or original(self, word))
+    for name in ("_stem_uncached", "tokenize"):
+        original = getattr(Analyzer, name)
+        monkeypatch.setattr(Analyzer, name, lambda self, arg, original=original, name=name:
+                            calls.append(f"{name}: {arg}") or original(self, arg))
     second = Core(knowledge, stem_cache=tmp_path)
-    assert calls == []  # every word of the knowledge came from the cache
+    assert calls == []  # every word and text of the knowledge came from the cache
     for question in QUESTIONS:
         assert second.ask(question) == first.ask(question)
 
@@ -43,14 +47,16 @@ def test_questions_are_never_written_to_the_cache(tmp_path: Path) -> None:
     assert "zebrafish" not in text and "husbandry" not in text
 
 
-@pytest.mark.parametrize("content", ["{not json", "[1, 2]", '{"funding": 3}', ""])
+@pytest.mark.parametrize("content", ["{not json", "[1, 2]", '{"stems": {"funding": 3}}', "",
+                                     '{"stems": [], "texts": {"a": "b"}}'])
 def test_a_corrupt_cache_is_ignored_and_replaced(tmp_path: Path, content: str) -> None:
     knowledge = load_knowledge()
-    path = tmp_path / f"stems-{Analyzer(spellings=knowledge.vocabulary.spellings).stem_key()}.json"
+    vocab = knowledge.vocabulary
+    path = tmp_path / f"stems-{Analyzer(vocab.stopwords, vocab.spellings).stem_key()}.json"
     path.write_text(content, encoding="utf-8")
     core = Core(knowledge, stem_cache=tmp_path)
     assert core.ask(QUESTIONS[0]).answered
-    assert json.loads(path.read_text(encoding="utf-8"))["funding"] == "fund"
+    assert json.loads(path.read_text(encoding="utf-8"))["stems"]["funding"] == "fund"
 
 
 def test_an_unusable_cache_folder_only_means_stemming_again(tmp_path: Path) -> None:
@@ -62,8 +68,9 @@ def test_an_unusable_cache_folder_only_means_stemming_again(tmp_path: Path) -> N
     assert stemcache.save(None, core.index.analyzer, 0) is False
 
 
-def test_the_cache_key_follows_the_respellings() -> None:
+def test_the_cache_key_follows_the_respellings_and_stop_words() -> None:
     assert Analyzer(spellings={"color": "colour"}).stem_key() != Analyzer().stem_key()
+    assert Analyzer(["the"]).stem_key() != Analyzer().stem_key()
     assert Analyzer(spellings={"color": "colour"}).stem_key() == \
         Analyzer(spellings={"color": "colour"}).stem_key()
 
@@ -78,3 +85,26 @@ def test_the_cache_key_follows_the_respellings() -> None:
 def test_the_cache_folder_comes_from_the_environment(env: dict[str, str],
                                                      expected: Path | None) -> None:
     assert Settings.from_env(env).cache_dir == expected
+
+
+def test_a_second_start_takes_its_sentence_splitter_from_the_cache(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = load_knowledge(cache=tmp_path)
+    assert len(list(tmp_path.glob("punkt-*.json"))) == 1
+    message = "Dr. Smith met the team e.g. at 3 p.m. on Mon. It went well. Did it? Yes."
+    trained = list(load_knowledge().splitter.span_tokenize(message))
+    monkeypatch.setattr("bot.knowledge.train_sentence_splitter",
+                        lambda texts: pytest.fail("trained again"))
+    second = load_knowledge(cache=tmp_path)
+    assert [p.spans for p in second.paragraphs] == [p.spans for p in first.paragraphs]
+    assert list(second.splitter.span_tokenize(message)) == trained
+
+
+@pytest.mark.parametrize("content", ["{not json", "[]", '{"abbrev_types": 3}', ""])
+def test_a_corrupt_splitter_cache_is_ignored_and_replaced(tmp_path: Path, content: str) -> None:
+    load_knowledge(cache=tmp_path)
+    path = next(tmp_path.glob("punkt-*.json"))
+    path.write_text(content, encoding="utf-8")
+    knowledge = load_knowledge(cache=tmp_path)
+    assert [p.spans for p in knowledge.paragraphs] == [p.spans for p in load_knowledge().paragraphs]
+    assert "abbrev_types" in json.loads(path.read_text(encoding="utf-8"))
