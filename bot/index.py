@@ -248,19 +248,21 @@ class Index:
         self._ask_starts = np.array([i for i, (key, _) in enumerate(asks)
                                      if i == 0 or asks[i - 1][0] != key], dtype=int)
         row = {key: n for n, key in enumerate(keys)}
-        self._unit_ask_rows = [[row[(u.paragraph, i)] for i in range(u.first, u.last + 1)
-                                if (u.paragraph, i) in row] for u in self.units]
+        rows = [[row[(u.paragraph, i)] for i in range(u.first, u.last + 1)
+                 if (u.paragraph, i) in row] for u in self.units]
+        # One row of sentence numbers per excerpt, padded with a sentence that scores 0,
+        # so every excerpt's best is one fancy-indexed max.
+        self._unit_ask_rows = np.full((len(self.units), max(map(len, rows), default=0) or 1),
+                                      len(keys), dtype=int)
+        for n, unit_rows in enumerate(rows):
+            self._unit_ask_rows[n, : len(unit_rows)] = unit_rows
 
     def _ask_scores(self, groups: list[dict[str, float]]) -> np.ndarray:
         """Per excerpt, the best BM25 score of any question its sentences' glosses ask."""
-        scores = np.zeros(len(self.units))
         if self.asks is None:
-            return scores
+            return np.zeros(len(self.units))
         best = np.maximum.reduceat(self.asks.group_scores(groups), self._ask_starts)
-        for n, rows in enumerate(self._unit_ask_rows):
-            if rows:
-                scores[n] = best[rows].max()
-        return scores
+        return np.append(best, 0.0)[self._unit_ask_rows].max(axis=1)
 
     def _compile_synonyms(self, vocab: Vocabulary) -> dict[str, list[tuple[tuple[str, ...],
                                                                           frozenset[str]]]]:
