@@ -272,6 +272,7 @@ def test_a_story_set_last_week_is_not_a_lookup_of_current_facts(core: Core) -> N
     "Does multi-agency working reduce reoffending among teenagers?",
     "What happens at Children's Hearings when parents don't attend?",
     "What questions come up at an interview for a team leader post?",
+    "Is it legal to share a pupil's health records with the school nurse?",
     "Our partnership meeting keeps being moved - is the rota for the venue sorted?",
     "I've been asked to lead on our multi-agency hub's IT. The laptops keep dropping off the "
     "VPN every afternoon. Is there a fix?",
