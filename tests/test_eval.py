@@ -48,6 +48,8 @@ FLOORS = {
     "fresh-round9-hard-questions.yaml": (0.90, 0.98, 0, 2),
     "fresh-round10-plain-questions.yaml": (0.92, 0.97, 1, 1),
     "fresh-round10-hard-questions.yaml": (0.86, 0.93, 1, 4),
+    "fresh-round11-plain-questions.yaml": (0.90, 0.97, 1, 2),
+    "fresh-round11-hard-questions.yaml": (0.88, 0.93, 3, 2),
 }
 
 
