@@ -50,6 +50,8 @@ FLOORS = {
     "fresh-round10-hard-questions.yaml": (0.86, 0.93, 1, 4),
     "fresh-round11-plain-questions.yaml": (0.90, 0.98, 1, 2),
     "fresh-round11-hard-questions.yaml": (0.90, 0.95, 2, 2),
+    "fresh-round12-plain-questions.yaml": (0.90, 0.95, 1, 5),
+    "fresh-round12-hard-questions.yaml": (0.86, 0.96, 2, 6),
 }
 
 
