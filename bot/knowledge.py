@@ -13,7 +13,7 @@ from nltk.tokenize.punkt import PunktSentenceTokenizer
 
 from bot import stemcache
 from bot.errors import KnowledgeError
-from bot.text import fold, sentence_spans, train_sentence_splitter
+from bot.text import fold, sentence_spans, train_sentence_parameters
 
 SECTION_SEPARATOR = " › "
 # Page furniture that some copied web pages carry; never part of the text.
@@ -430,7 +430,7 @@ def load_knowledge(folder: str | Path | None = None, cache: Path | None = None) 
         raise KnowledgeError(root, "holds no sources (Markdown files with YAML front matter)")
     parsed = [_parse_source(p, root) for p in paths]
     splitter = stemcache.splitter(cache, (text for _, blocks in parsed for _, _, text in blocks),
-                                  lambda text: train_sentence_splitter([text]))
+                                  train_sentence_parameters)
     paragraphs: list[Paragraph] = []
     for source, blocks in parsed:
         for number, (section, line, text) in enumerate(blocks):

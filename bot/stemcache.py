@@ -74,11 +74,12 @@ def save(folder: Path | None, analyzer: Analyzer, known: int) -> bool:
 
 
 def splitter(folder: Path | None, texts: Iterable[str],
-             train: Callable[[str], PunktSentenceTokenizer]) -> PunktSentenceTokenizer:
-    """The sentence splitter for these texts: from the cache, or trained (and cached)."""
+             train: Callable[[str], PunktParameters]) -> PunktSentenceTokenizer:
+    """A sentence splitter for these texts, with Punkt's parameters from the cache
+    or from ``train`` (and then cached)."""
     text = "\n\n".join(texts)
     if folder is None:
-        return train(text)
+        return PunktSentenceTokenizer(train(text))
     key = hashlib.sha256(repr((nltk.__version__, text)).encode()).hexdigest()[:16]
     path = folder / f"punkt-{key}.json"
     data = _read(path)
@@ -89,12 +90,10 @@ def splitter(folder: Path | None, texts: Iterable[str],
         params.sent_starters = set(data["sent_starters"])
         for word, flags in data["ortho_context"].items():
             params.add_ortho_context(word, int(flags))
-        return PunktSentenceTokenizer(params)
     except (TypeError, KeyError, ValueError, AttributeError):
-        trained = train(text)
-        params = trained._params
+        params = train(text)
         _write(path, {"abbrev_types": sorted(params.abbrev_types),
                       "collocations": sorted(list(pair) for pair in params.collocations),
                       "sent_starters": sorted(params.sent_starters),
                       "ortho_context": dict(params.ortho_context)})
-        return trained
+    return PunktSentenceTokenizer(params)

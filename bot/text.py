@@ -140,14 +140,15 @@ class Analyzer:
         return self._stem(word)
 
 
-def train_sentence_splitter(texts: Iterable[str]) -> PunktSentenceTokenizer:
-    """Train Punkt on the knowledge text itself, seeded with known abbreviations."""
+def train_sentence_parameters(text: str) -> PunktParameters:
+    """Train Punkt on the knowledge text itself, seeded with known abbreviations: what it
+    learns (abbreviations, collocations, sentence starters) makes a PunktSentenceTokenizer."""
     trainer = PunktTrainer()
     trainer.INCLUDE_ALL_COLLOCS = True
-    trainer.train("\n\n".join(texts), finalize=True)
+    trainer.train(text, finalize=True)
     params: PunktParameters = trainer.get_params()
     params.abbrev_types.update(ABBREVIATIONS)
-    return PunktSentenceTokenizer(params)
+    return params
 
 
 def sentence_spans(splitter: PunktSentenceTokenizer, text: str) -> list[tuple[int, int]]:

@@ -93,8 +93,8 @@ def test_a_second_start_takes_its_sentence_splitter_from_the_cache(
     assert len(list(tmp_path.glob("punkt-*.json"))) == 1
     message = "Dr. Smith met the team e.g. at 3 p.m. on Mon. It went well. Did it? Yes."
     trained = list(load_knowledge().splitter.span_tokenize(message))
-    monkeypatch.setattr("bot.knowledge.train_sentence_splitter",
-                        lambda texts: pytest.fail("trained again"))
+    monkeypatch.setattr("bot.knowledge.train_sentence_parameters",
+                        lambda text: pytest.fail("trained again"))
     second = load_knowledge(cache=tmp_path)
     assert [p.spans for p in second.paragraphs] == [p.spans for p in first.paragraphs]
     assert list(second.splitter.span_tokenize(message)) == trained

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from hypothesis import given
 from hypothesis import strategies as st
+from nltk.tokenize.punkt import PunktSentenceTokenizer
 
-from bot.text import Analyzer, sentence_spans, train_sentence_splitter, words
+from bot.text import Analyzer, sentence_spans, train_sentence_parameters, words
 
 STOP = ["the", "of", "and", "is", "a", "to", "in"]
 
@@ -58,7 +59,7 @@ def test_stop_words_are_dropped_case_insensitively() -> None:
 def test_punkt_keeps_et_al_and_eg_inside_sentences() -> None:
     text = ("Smith et al. (2003) found gaps in provision. Barriers, e.g. funding, recur "
             "in studies. Joint training helps.")
-    splitter = train_sentence_splitter([text])
+    splitter = PunktSentenceTokenizer(train_sentence_parameters(text))
     sentences = [text[s:e] for s, e in sentence_spans(splitter, text)]
     assert sentences == ["Smith et al. (2003) found gaps in provision.",
                          "Barriers, e.g. funding, recur in studies.", "Joint training helps."]
