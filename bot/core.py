@@ -28,7 +28,8 @@ _LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 # Questions about one's own errands or local, current facts ("How do I claim
 # mileage?", "What time does the canteen close?", "Which school has a vacancy?",
 # "What's the training budget this year?", "Any tips for chairing a meeting?") are never
-# answered by research evidence, however many everyday words they share with it; they need stronger support.
+# answered by research evidence, however many everyday words they share with it; they
+# need stronger support.
 _PRACTICAL = re.compile(
     r"^(?:(?:how|where|when|who|what) (?:do|can|could|should|shall|would|will|must|may) i\b"
     r"|(?:can|could|may|might|shall|will) (?:i|someone|somebody|anyone|you)\b"
@@ -156,10 +157,10 @@ class Core:
                     paragraph.excerpt(0, last + 1)) <= self.policy.max_quote_words):
                 last += 1
             quotes.append(self._quote(Hit(paragraph, 0, last, 0.0, 1.0, ()), 0, last))
-        where = self._holdings if len(quotes) == 1 else f"the {len(quotes)} sources I hold"
+        what = (f"What {self._holdings} covers, in its own opening words" if len(quotes) == 1
+                else f"What the {len(quotes)} sources I hold cover, in their own opening words")
         return Answer(question=text, answered=True, quotes=tuple(quotes), notices=tuple(notices),
-                      message=f"What {where} covers, in its own opening words. Ask about "
-                              "a topic, or browse a theme, for more.")
+                      message=f"{what}. Ask about a topic, or browse a theme, for more.")
 
     def _is_errand(self, text: str, concepts: list[Concept] | None = None) -> bool:
         """True when a question looks like an errand or a lookup of local, current facts.

@@ -282,3 +282,15 @@ def test_each_asked_question_is_scored_on_its_own(write_knowledge) -> None:
         covers_nobody = unit.paragraph in beta and unit.first <= 1 <= unit.last
         assert (scores[n] > 0) == covers_nobody
     assert len({round(float(s), 9) for s in scores if s > 0}) == 1  # the best ask, not a sum
+
+
+def test_asking_what_the_sources_cover_quotes_how_each_opens(write_knowledge) -> None:
+    folder = write_knowledge({
+        "a.md": "---\ntitle: Alpha\n---\nAlpha opens here. It goes on.\n\nLater text.\n",
+        "b.md": "---\ntitle: Beta\n---\n# Part\n\nBeta opens here.\n",
+    })
+    answer = Core(load_knowledge(folder)).ask("What is this review about?")
+    assert answer.answered
+    assert answer.message.startswith("What the 2 sources I hold cover, in their own opening")
+    assert [q.text for q in answer.quotes] == ["Alpha opens here. It goes on.", "Beta opens here."]
+    assert [q.source for q in answer.quotes] == ["Alpha", "Beta"]
