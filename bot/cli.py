@@ -56,7 +56,7 @@ def _load_core(settings: Settings):  # noqa: ANN202 - imported lazily to keep --
     from bot.core import Core
 
     return Core.load(settings.knowledge_dir, policy=_policy(settings),
-                     stem_cache=settings.cache_dir)
+                     cache=settings.cache_dir)
 
 
 def _policy(settings: Settings):  # noqa: ANN202

@@ -85,18 +85,19 @@ class Core:
     """Loaded knowledge plus its index; answers questions and theme lookups."""
 
     def __init__(self, knowledge: Knowledge, tuning: Tuning | None = None,
-                 policy: Policy | None = None, stem_cache: Path | None = None) -> None:
+                 policy: Policy | None = None, cache: Path | None = None) -> None:
         self.knowledge = knowledge
-        self.index = Index(knowledge, tuning, stem_cache)
+        self.index = Index(knowledge, tuning, cache)
         self.policy = policy or Policy()
         # Quotes recur across questions; parse each one's citations once.
         self._citations = lru_cache(maxsize=4096)(lambda text: tuple(parse_citations(text)))
 
     @classmethod
-    def load(cls, folder: str | Path | None = None, **kwargs: object) -> Core:
-        """Load a knowledge folder (the bundled one by default) and index it."""
-        cache = kwargs.get("stem_cache")
-        return cls(load_knowledge(folder, cache), **kwargs)  # type: ignore[arg-type]
+    def load(cls, folder: str | Path | None = None, *, tuning: Tuning | None = None,
+             policy: Policy | None = None, cache: Path | None = None) -> Core:
+        """Load a knowledge folder (the bundled one by default) and index it; ``cache`` is
+        the start-up cache folder (see ``bot.stemcache``)."""
+        return cls(load_knowledge(folder, cache), tuning, policy, cache)
 
     @property
     def themes(self) -> tuple[Theme, ...]:

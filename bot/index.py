@@ -166,12 +166,12 @@ class Index:
     """BM25 over excerpts of 1..window sentences, with paragraph and heading context."""
 
     def __init__(self, knowledge: Knowledge, tuning: Tuning | None = None,
-                 stem_cache: Path | None = None) -> None:
+                 cache: Path | None = None) -> None:
         self.knowledge = knowledge
         self.tuning = t = tuning or Tuning()
         vocab: Vocabulary = knowledge.vocabulary
         self.analyzer = Analyzer(vocab.stopwords, vocab.spellings)
-        cached = stemcache.load(stem_cache, self.analyzer)
+        cached = stemcache.load(cache, self.analyzer)
         sentence_prose: list[list[str]] = []
         para_terms: list[list[str]] = []
         self.units: list[Unit] = []
@@ -232,7 +232,7 @@ class Index:
                                  if t not in self.vocabulary and t not in synonym_words)
         self.errand_spellings = frozenset(fold(w) for w in vocab.errands)
         # Only the knowledge's own words are cached: this runs before any question.
-        stemcache.save(stem_cache, self.analyzer, cached)
+        stemcache.save(cache, self.analyzer, cached)
 
     def _index_asks(self, ask_terms: dict[tuple[int, int], list[list[str]]]) -> None:
         """Each question a gloss says its sentence answers, as a document of its own.

@@ -21,7 +21,7 @@ QUESTIONS = ["why does funding get in the way of joint working?", "professional 
 def test_a_second_start_takes_its_stems_from_the_cache(tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     knowledge = load_knowledge()
-    first = Core(knowledge, stem_cache=tmp_path)
+    first = Core(knowledge, cache=tmp_path)
     files = list(tmp_path.glob("stems-*.json"))
     assert len(files) == 1
     cached = json.loads(files[0].read_text(encoding="utf-8"))
@@ -33,16 +33,16 @@ def test_a_second_start_takes_its_stems_from_the_cache(tmp_path: Path,
         original = getattr(Analyzer, name)
         monkeypatch.setattr(Analyzer, name, lambda self, arg, original=original, name=name:
                             calls.append(f"{name}: {arg}") or original(self, arg))
-    second = Core(knowledge, stem_cache=tmp_path)
+    second = Core(knowledge, cache=tmp_path)
     assert calls == []  # every word and text of the knowledge came from the cache
     for question in QUESTIONS:
         assert second.ask(question) == first.ask(question)
 
 
 def test_questions_are_never_written_to_the_cache(tmp_path: Path) -> None:
-    core = Core(load_knowledge(), stem_cache=tmp_path)
+    core = Core(load_knowledge(), cache=tmp_path)
     core.ask("zebrafish husbandry")
-    Core(load_knowledge(), stem_cache=tmp_path)
+    Core(load_knowledge(), cache=tmp_path)
     text = next(tmp_path.glob("stems-*.json")).read_text(encoding="utf-8")
     assert "zebrafish" not in text and "husbandry" not in text
 
@@ -54,7 +54,7 @@ def test_a_corrupt_cache_is_ignored_and_replaced(tmp_path: Path, content: str) -
     vocab = knowledge.vocabulary
     path = tmp_path / f"stems-{Analyzer(vocab.stopwords, vocab.spellings).stem_key()}.json"
     path.write_text(content, encoding="utf-8")
-    core = Core(knowledge, stem_cache=tmp_path)
+    core = Core(knowledge, cache=tmp_path)
     assert core.ask(QUESTIONS[0]).answered
     assert json.loads(path.read_text(encoding="utf-8"))["stems"]["funding"] == "fund"
 
@@ -62,7 +62,7 @@ def test_a_corrupt_cache_is_ignored_and_replaced(tmp_path: Path, content: str) -
 def test_an_unusable_cache_folder_only_means_stemming_again(tmp_path: Path) -> None:
     blocked = tmp_path / "file"
     blocked.write_text("not a folder", encoding="utf-8")
-    core = Core(load_knowledge(), stem_cache=blocked / "cache")
+    core = Core(load_knowledge(), cache=blocked / "cache")
     assert core.ask(QUESTIONS[0]).answered
     assert stemcache.load(None, core.index.analyzer) == 0
     assert stemcache.save(None, core.index.analyzer, 0) is False
