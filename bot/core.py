@@ -43,8 +43,8 @@ _PRACTICAL = re.compile(
     r"|how (?:much|many|long)\b(?! (?:does|do|did|would|will|should) (?:it|that|this|they) )"
     r"(?![^?.!]*\bmatter)"
     r"|what happened to\b|(?:at )?what age\b"
-    r"|(?:any|got any) (?:tips|recommendations)\b|(?:does )?any(?:one|body) (?:know|have|got)\b"
-    r"|what'?s a good\b|(?:is there|have you got|do you have) an? (?:template|form)\b"
+    r"|(?:any|got any) recommendations\b|(?:does )?any(?:one|body) (?:know|have|got)\b"
+    r"|what'?s a good\b|(?:is there|have you got|do you have) a form\b"
     r"|what'?s the (?:normal|usual|average|typical|recommended) (?:age|range|number|ratio"
     r"|caseload|size|amount|length)\b"
     r"|(?:is|are) there (?:any )?(?:funding|money|grants?) (?:for|to)\b)",
