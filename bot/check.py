@@ -60,12 +60,11 @@ def check_knowledge(folder: str | Path | None) -> CheckReport:
             report.problems.append(f"theme {theme.name!r} finds no passages")
     known = core.index.vocabulary
     analyzer = core.index.analyzer
+    keys = {fold(k) for k in vocab.synonyms}
     for word in sorted(vocab.errands):
         if set(analyzer.tokenize(word)) & core.index.prose_vocabulary:
             report.problems.append(f"errand-words.txt: {word!r} occurs in the knowledge, so "
                                    "questions about it would need the errand bar")
-    keys = {fold(k) for k in vocab.synonyms}
-    for word in sorted(vocab.errands):
         if fold(word) in keys:
             report.problems.append(f"errand-words.txt: {word!r} is also a key in synonyms.yaml; "
                                    "decide whether the source discusses it and keep one")
