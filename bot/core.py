@@ -12,7 +12,7 @@ from bot.answer import Answer, Quote
 from bot.citations import parse_citations
 from bot.errors import ThemeNotFound
 from bot.index import Concept, Hit, Index, Tuning, names_source
-from bot.knowledge import Knowledge, Theme, load_knowledge
+from bot.knowledge import Knowledge, Paragraph, Theme, load_knowledge
 from bot.privacy import personal_data_notice
 from bot.text import fold, word_count, words
 
@@ -157,7 +157,7 @@ class Core:
             while (last + 1 < len(paragraph.spans) and word_count(
                     paragraph.excerpt(0, last + 1)) <= self.policy.max_quote_words):
                 last += 1
-            quotes.append(self._quote(Hit(paragraph, 0, last, 0.0, 1.0, ()), 0, last))
+            quotes.append(self._quote(paragraph, 0, last))
         what = (f"What {self._holdings} covers, in its own opening words" if len(quotes) == 1
                 else f"What the {len(quotes)} sources I hold cover, in their own opening words")
         return Answer(question=text, answered=True, quotes=tuple(quotes), notices=tuple(notices),
@@ -223,7 +223,7 @@ class Core:
             if span & used:
                 continue
             used |= span
-            quotes.append(self._quote(hit, first, last))
+            quotes.append(self._quote(hit.paragraph, first, last, hit.score, hit.matched))
         return tuple(quotes)
 
     def _window(self, hit: Hit) -> tuple[int, int]:
@@ -236,8 +236,8 @@ class Core:
             first -= 1
         return first, hit.last
 
-    def _quote(self, hit: Hit, first: int, last: int) -> Quote:
-        paragraph = hit.paragraph
+    def _quote(self, paragraph: Paragraph, first: int, last: int, score: float = 0.0,
+               matched: tuple[str, ...] = ()) -> Quote:
         source = paragraph.source
         text = paragraph.excerpt(first, last)
         rng = f"{first + 1}" if first == last else f"{first + 1}-{last + 1}"
@@ -248,8 +248,8 @@ class Core:
             section=paragraph.section_path,
             citations=self._citations(text),
             url=source.url,
-            score=hit.score,
-            matched_terms=hit.matched,
+            score=score,
+            matched_terms=matched,
             passage_id=f"{source.id}#p{paragraph.number + 1}.s{rng}",
         )
 
