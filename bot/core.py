@@ -11,7 +11,7 @@ from pathlib import Path
 from bot.answer import Answer, Quote
 from bot.citations import parse_citations
 from bot.errors import ThemeNotFound
-from bot.index import Concept, Hit, Index, Tuning, names_source
+from bot.index import Hit, Index, Reading, Tuning, names_source
 from bot.knowledge import Knowledge, Paragraph, Theme, load_knowledge
 from bot.privacy import personal_data_notice
 from bot.text import fold, word_count, words
@@ -124,7 +124,8 @@ class Core:
         if not _LETTER_OR_DIGIT.search(text):
             return self._refuse(text, "Please ask a question in words, for example: "
                                 "“What gets in the way of joint working?”", notices, "unclear")
-        concepts = self.index.concepts(text)
+        reading = self.index.read(text)
+        concepts = list(reading.concepts)
         if names_source(text) and (_OVERVIEW.search(fold(text)) or all(
                 self.index.is_generic(c) for c in concepts)):
             # "What is this review about?": nothing to search for but the knowledge itself.
@@ -134,7 +135,7 @@ class Core:
                                 "common ones). Try naming the topic, for example “funding” or "
                                 "“professional culture”.", notices, "unclear")
         # In a long message, the sentence that asks may be an errand behind a story.
-        practical = self._is_errand(text, concepts)
+        practical = self._is_errand(text, reading)
         # An errand is judged whole: the best stretch of a long message may leave its
         # story aside, but not the errand ("…parking permits, or claim it as expenses?").
         hits = self.index.search(concepts, k=12, whole=practical)
@@ -163,18 +164,18 @@ class Core:
         return Answer(question=text, answered=True, quotes=tuple(quotes), notices=tuple(notices),
                       message=f"{what}. Ask about a topic, or browse a theme, for more.")
 
-    def _is_errand(self, text: str, concepts: list[Concept] | None = None) -> bool:
+    def _is_errand(self, text: str, reading: Reading | None = None) -> bool:
         """True when a question looks like an errand or a lookup of local, current facts.
 
         Judged by how it asks ("How do I…", "Which…", "this year"), and by errand words
         ("password", "rota"): one in the sentence that asks, or two anywhere in a long
         message (a story about a laptop and the VPN is about IT, whatever it asks).
         """
-        concepts = self.index.concepts(text) if concepts is None else concepts
-        asking = self.index.asking(text, len(concepts))
-        errands = set(self.index.errand_words(concepts))
+        reading = self.index.read(text) if reading is None else reading
+        asking = reading.asking
+        errands = set(self.index.errand_words(reading.concepts))
         if asking != text:
-            asked_errands = self.index.errand_words(asking)
+            asked_errands = self.index.errand_words(reading.asked)
             if len(errands) >= 2:
                 return True
         else:

@@ -115,6 +115,16 @@ class Concept:
 
 
 @dataclass(frozen=True)
+class Reading:
+    """A message as the index reads it (``Index.read``)."""
+
+    concepts: tuple[Concept, ...]  # story words marked as context when ``focused``
+    asking: str  # the sentences that ask (the whole message when short)
+    asked: tuple[Concept, ...]  # the concepts of ``asking``
+    focused: bool  # the asking sentences name the topic, so only they count as support
+
+
+@dataclass(frozen=True)
 class Hit:
     """A retrieved excerpt: sentences first..last of one paragraph."""
 
@@ -295,28 +305,34 @@ class Index:
         asked = [s for s in spans if s.rstrip().rstrip("\"'”’)").endswith("?")] or spans[-1:]
         return " ".join(asked)
 
-    def focus(self, message: str) -> str:
-        """What a message is judged by: its asking sentences when they name the topic.
+    def read(self, message: str) -> Reading:
+        """A message's concepts and the sentences that ask, each worked out once.
 
         A question that names its topic in three or more words the knowledge knows
         ("What does the evidence say about tension between professions?") is judged
-        alone, the story before it only ranking. One that points back at the story
+        alone: words only found in the story before it are marked as context, which
+        ranks a little and never counts as support. One that points back at the story
         ("Has that been seen elsewhere?", "Any thoughts?") leaves the whole message.
         """
-        focus = self._focus(message, len(self._concepts(message)))
-        return message if focus is None else focus[0]
-
-    def _focus(self, message: str, words: int) -> tuple[str, list[Concept]] | None:
-        """The asking sentences and their concepts, or None when the whole message counts."""
-        asked = self.asking(message, words)
-        if asked == message:
-            return None
-        concepts = self._concepts(asked)
-        named = [c for c in concepts if not self.is_generic(c)
+        concepts = self._concepts(message)
+        asking = self.asking(message, len(concepts))
+        if asking == message:
+            return Reading(tuple(concepts), message, tuple(concepts), focused=False)
+        asked = self._concepts(asking)
+        named = [c for c in asked if not self.is_generic(c)
                  and (c.terms | c.synonyms) & self.vocabulary]
-        return (asked, concepts) if len(named) >= self.tuning.focus_words else None
+        if len(named) < self.tuning.focus_words:
+            return Reading(tuple(concepts), asking, tuple(asked), focused=False)
+        asked_terms = frozenset(t for c in asked for t in c.terms)
+        return Reading(tuple(c if c.terms & asked_terms else replace(c, context=True)
+                             for c in concepts), asking, tuple(asked), focused=True)
 
-    def errand_words(self, question: str | list[Concept]) -> list[str]:
+    def focus(self, message: str) -> str:
+        """What a message is judged by: its asking sentences when they name the topic."""
+        reading = self.read(message)
+        return reading.asking if reading.focused else message
+
+    def errand_words(self, question: str | Sequence[Concept]) -> list[str]:
         """Words of a question (or its concepts) that mark an errand ("password", "rota")."""
         concepts = self._concepts(question) if isinstance(question, str) else question
         return [c.word for c in concepts
@@ -327,12 +343,7 @@ class Index:
 
         In a long message, words only found outside its question are marked as context.
         """
-        concepts = self._concepts(question)
-        focus = self._focus(question, len(concepts))
-        if focus is None:
-            return concepts
-        asked = frozenset(t for c in focus[1] for t in c.terms)
-        return [c if c.terms & asked else replace(c, context=True) for c in concepts]
+        return list(self.read(question).concepts)
 
     def _concepts(self, question: str) -> list[Concept]:
         entries: list[tuple[str, str, frozenset[str]]] = []  # (surface word, term, alternatives)
