@@ -81,8 +81,12 @@ class HttpServer:
             # The socket map belongs to the serving thread: close it from there.
             trigger = next((d for d in list(self._map.values()) if isinstance(d, Trigger)), None)
             if trigger is not None:
-                trigger.pull_trigger(lambda: wasyncore.close_all(self._map))
-                self._stopped.wait(timeout)
+                try:
+                    trigger.pull_trigger(lambda: wasyncore.close_all(self._map))
+                except OSError:
+                    pass  # the loop closed its trigger already: it is on its way out
+                else:
+                    self._stopped.wait(timeout)
         wasyncore.close_all(self._map)
         self._server.task_dispatcher.shutdown()
 

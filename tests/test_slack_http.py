@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import pytest
@@ -20,9 +22,11 @@ from fakeslack import (
     get,
     post_signed,
 )
+from waitress.trigger import trigger as Trigger  # noqa: N812 - waitress's class name
 
 from bot.core import Core
 from bot.feedback import hash_user
+from bot.slack_server import HttpServer
 
 if TYPE_CHECKING:
     from slack_fixtures import RunningApp
@@ -315,3 +319,23 @@ def test_logs_hold_no_question_token_or_user_id(slack: RunningApp, fake_slack: F
     for secret in ("Zebedee", settings.slack_bot_token, settings.slack_app_token,
                    settings.slack_signing_secret, USER):
         assert secret not in caplog.text
+
+
+def test_server_closes_cleanly_when_its_wake_up_pipe_is_already_closed(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # Seen in CI: the serving loop had closed its trigger by the time close() pulled it.
+    def wsgi(environ: dict, start_response: Callable) -> list[bytes]:
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"ok"]
+
+    def closed_pipe(self: Trigger, thunk: Callable | None = None) -> None:
+        raise OSError(9, "Bad file descriptor")
+
+    server = HttpServer(wsgi, "127.0.0.1", 0, threads=1)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    assert get(f"http://127.0.0.1:{server.effective_port}/")[0] == 200
+    monkeypatch.setattr(Trigger, "pull_trigger", closed_pipe)
+    server.close()
+    thread.join(10)
+    assert not thread.is_alive()
