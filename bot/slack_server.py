@@ -69,6 +69,10 @@ class HttpServer:
         self._running.set()
         try:
             self._server.run()
+        except OSError:
+            # close() from another thread may shut a socket while select() waits on it.
+            if not self._closed:
+                raise
         finally:
             self._stopped.set()
 

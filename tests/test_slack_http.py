@@ -339,3 +339,27 @@ def test_server_closes_cleanly_when_its_wake_up_pipe_is_already_closed(
     server.close()
     thread.join(10)
     assert not thread.is_alive()
+
+
+def _serve_then_fail(server: HttpServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    def select_on_closed_socket() -> None:
+        raise OSError(9, "Bad file descriptor")
+    monkeypatch.setattr(server._server, "run", select_on_closed_socket)
+
+
+def test_a_socket_closed_under_the_serving_loop_after_close_ends_it_quietly(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # close() shuts the sockets from another thread; select() may then see a dead descriptor.
+    server = HttpServer(lambda environ, start_response: [], "127.0.0.1", 0, threads=1)
+    server.close()
+    _serve_then_fail(server, monkeypatch)
+    server.run()  # returns: the error is the close that was asked for
+
+
+def test_a_socket_error_while_serving_normally_is_not_swallowed(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    server = HttpServer(lambda environ, start_response: [], "127.0.0.1", 0, threads=1)
+    _serve_then_fail(server, monkeypatch)
+    with pytest.raises(OSError, match="Bad file descriptor"):
+        server.run()
+    server.close()
