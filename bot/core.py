@@ -55,6 +55,9 @@ _OVERVIEW = re.compile(r"\bwhat\b[^?]*?\b(?:cover(?:s|ed|ing)?|setting out|sets?
                        r"|(?:about|for)\s*(?:$|[?!:\-–—]))")
 # Legislation ("the Children (Scotland) Act 1995") is law, not research evidence.
 _LEGISLATION = re.compile(r"\bAct\b|\bact (?:19|20)\d\d\b")
+# A year after the newest source's ("in 2023-24", "the 2019 guidance") asks about what
+# came later, which the knowledge cannot know.
+_YEAR = re.compile(r"(?<!\d)(1[89]\d\d|2\d\d\d)(?!\d)")
 # ... and so are questions about now ("this year", "next month", "the current rules"): checked
 # in the sentence that asks, since a story before it often says "last week". Not "next
 # year": not knowing next year's money is the review's own topic.
@@ -89,6 +92,8 @@ class Core:
         self.knowledge = knowledge
         self.index = Index(knowledge, tuning, cache)
         self.policy = policy or Policy()
+        years = [s.year for s in knowledge.sources if s.year is not None]
+        self._newest_year = max(years) if len(years) == len(knowledge.sources) else None
         # Quotes recur across questions; parse each one's citations once.
         self._citations = lru_cache(maxsize=4096)(lambda text: tuple(parse_citations(text)))
 
@@ -180,9 +185,15 @@ class Core:
                 return True
         else:
             asked_errands = list(errands)
-        if _CURRENT.search(asking) or _LEGISLATION.search(asking) or asked_errands:
+        if (_CURRENT.search(asking) or _LEGISLATION.search(asking) or asked_errands
+                or self._after_sources(asking)):
             return True
         return any(_PRACTICAL.match(part.lstrip(" \"'“‘(")) for part in {text, asking})
+
+    def _after_sources(self, text: str) -> bool:
+        """True when the text names a year after the newest source was published."""
+        newest = self._newest_year
+        return newest is not None and any(int(y) > newest for y in _YEAR.findall(text))
 
     @property
     def _holdings(self) -> str:

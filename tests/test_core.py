@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 from hypothesis import given, settings
@@ -260,6 +261,30 @@ def test_a_story_set_last_week_is_not_a_lookup_of_current_facts(core: Core) -> N
                "anything about doubling up and families falling through the cracks?")
     assert core.ask(message).answered
     assert not core.ask("Does the evidence say anything about doubling up last week?").answered
+
+
+def test_a_year_after_the_sources_were_published_asks_what_they_cannot_know(
+        core: Core) -> None:
+    assert core.knowledge.sources[0].year == 2006
+    question = "What was the total budget for Scottish councils' education services in 2023-24?"
+    assert core._is_errand(question)
+    assert not core.ask(question).answered
+    # The errand bar, not a refusal: the question may still be the review's topic.
+    assert core._is_errand("Since our 2019 merger nobody knows who does what - is that common?")
+
+
+def test_years_up_to_publication_are_the_reviews_own_studies(core: Core) -> None:
+    question = "What did Johnson et al 2003 find about joint working between social services?"
+    assert not core._is_errand(question)
+    assert core.ask(question).quotes[0].citations
+    # Not years: longer numbers, and numbers run into other digits.
+    assert not core._after_sources("Ring 0131 20235 about joint working")
+
+
+def test_the_year_rule_needs_every_source_dated(core: Core) -> None:
+    sources = tuple(replace(s, year=None) for s in core.knowledge.sources)
+    undated = Core(replace(core.knowledge, sources=sources))
+    assert not undated._after_sources("What changed in 2019?")
 
 
 @pytest.mark.parametrize("question", [
