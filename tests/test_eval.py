@@ -19,7 +19,7 @@ EVAL = bundled_folder() / "eval"
 # "How answers are chosen"); raise them as the method improves.
 # name: (hit@1, hit@3, answerable questions refused, off-topic questions quoted)
 FLOORS = {
-    "dev-questions.yaml": (0.85, 1.0, 0, 0),
+    "dev-questions.yaml": (0.90, 1.0, 0, 0),
     "practitioner-questions.yaml": (0.91, 0.97, 0, 0),
     # Written independently of the vocabulary; looked at for kinds of failure.
     "heldout-questions.yaml": (0.91, 0.98, 0, 1),
@@ -52,6 +52,8 @@ FLOORS = {
     "fresh-round11-hard-questions.yaml": (0.90, 0.95, 2, 2),
     "fresh-round12-plain-questions.yaml": (0.90, 0.95, 1, 5),
     "fresh-round12-hard-questions.yaml": (0.86, 0.96, 2, 6),
+    "fresh-round13-plain-questions.yaml": (0.87, 0.94, 1, 0),
+    "fresh-round13-hard-questions.yaml": (0.86, 0.90, 5, 1),
 }
 
 
