@@ -56,8 +56,8 @@ _OVERVIEW = re.compile(r"\bwhat\b[^?]*?\b(?:cover(?:s|ed|ing)?|setting out|sets?
 # Legislation ("the Children (Scotland) Act 1995") is law, not research evidence.
 _LEGISLATION = re.compile(r"\bAct\b|\bact (?:19|20)\d\d\b")
 # A year after the newest source's ("in 2023-24", "the 2019 guidance") asks about what
-# came later, which the knowledge cannot know.
-_YEAR = re.compile(r"(?<!\d)(1[89]\d\d|2\d\d\d)(?!\d)")
+# came later, which the knowledge cannot know. A date's year ("DOB 12/03/2015") is not.
+_YEAR = re.compile(r"(?<![\d/.\-])(1[89]\d\d|2\d\d\d)(?![\d/])")
 # ... and so are questions about now ("this year", "next month", "the current rules"): checked
 # in the sentence that asks, since a story before it often says "last week". Not "next
 # year": not knowing next year's money is the review's own topic.

@@ -15,8 +15,9 @@ import numpy as np
 from rank_bm25 import BM25Okapi
 
 from bot import stemcache
+from bot.citations import find_citations
 from bot.knowledge import Knowledge, Paragraph, Vocabulary
-from bot.text import Analyzer, fold, words
+from bot.text import Analyzer, edit_distance, fold, soundex, words
 
 # A parenthesis holding a year is a citation list: "(Cameron & Lart 2003, Harbin 1996)".
 _CITATION_GROUP = re.compile(r"\([^()]*\b(?:1[5-9]|20)\d\d[a-z]?\b[^()]*\)")
@@ -241,8 +242,45 @@ class Index:
         self.errands = frozenset(t for w in vocab.errands for t in self.analyzer.tokenize_known(w)
                                  if t not in self.vocabulary and t not in synonym_words)
         self.errand_spellings = frozenset(fold(w) for w in vocab.errands)
+        self.author_names = self._author_names()
+        self._misspelt: dict[str, str | None] = {}
         # Only the knowledge's own words are cached: this runs before any question.
         stemcache.save(cache, self.analyzer, cached)
+
+    def _author_names(self) -> dict[str, str]:
+        """Cited authors' surnames (folded) and their terms: "pallis", "wasoff", "lart".
+
+        A word the knowledge also writes in lower case ("given", "social") is not a name.
+        """
+        texts = [p.text for p in self.knowledge.paragraphs]
+        lower = {w for text in texts for w in re.findall(r"\b[a-z][a-z'-]*", text)}
+        names: dict[str, str] = {}
+        for text in texts:
+            for citation in find_citations(text):
+                authors = re.split(r",|&|\band\b|\bet al\b", citation.authors)
+                # Readers name a pair of authors, but only the first of a longer list.
+                named = authors if len(authors) <= 2 else authors[:1]
+                for name in re.findall(r"[^\W\d_]+", " ".join(named)):
+                    folded = fold(name)
+                    terms = self.analyzer.word_terms(folded)
+                    if name[0].isupper() and len(folded) >= 4 and folded not in lower and terms:
+                        names[folded] = terms[0]
+        return names
+
+    def author_like(self, word: str) -> str | None:
+        """The term of the cited author a misspelt name means ("Jonson", "Pallas", "Wassof").
+
+        A word the knowledge does not know meets a surname that sounds alike (same Soundex
+        code), starts with the same two letters and is one letter away: so "pills",
+        "crush" or "wilson" stay themselves, and are not taken for Pallis, Crouch or Wilkin.
+        """
+        if word not in self._misspelt:
+            code = soundex(word) if len(word) >= 4 and word.isalpha() else ""
+            self._misspelt[word] = next(
+                (term for name, term in self.author_names.items()
+                 if code == soundex(name) and word[:2] == name[:2]
+                 and edit_distance(word, name) <= 1), None)
+        return self._misspelt[word]
 
     def _index_asks(self, ask_terms: dict[tuple[int, int], list[list[str]]]) -> None:
         """Each question a gloss says its sentence answers, as a document of its own.
@@ -381,7 +419,10 @@ class Index:
         parts = [p for p in word.split("-") if p] if "-" in word else (
             self._decompound(word) or [word])
         if len(parts) == 1:
-            return [(word, t, frozenset()) for t in self.analyzer.word_terms(word)]
+            terms = self.analyzer.word_terms(word)
+            if terms and not (set(terms) & self.vocabulary or terms[0] in self.synonyms):
+                terms = [self.author_like(word) or terms[0]]
+            return [(word, t, frozenset()) for t in terms]
         joined = frozenset(self.analyzer.word_terms("".join(parts)))
         part_terms = [t for p in parts for t in self.analyzer.word_terms(p)]
         if not part_terms:

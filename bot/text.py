@@ -159,3 +159,32 @@ def sentence_spans(splitter: PunktSentenceTokenizer, text: str) -> list[tuple[in
 def word_count(text: str) -> int:
     """Number of whitespace-separated words."""
     return len(text.split())
+
+
+_SOUNDEX_CODES = {**dict.fromkeys("bfpv", "1"), **dict.fromkeys("cgjkqsxz", "2"),
+                  **dict.fromkeys("dt", "3"), "l": "4", **dict.fromkeys("mn", "5"), "r": "6"}
+
+
+def soundex(word: str) -> str:
+    """American Soundex: "Pallis", "Pallas" and "Palis" are all P420, "Jonson" is J525."""
+    word = word.lower()
+    if not word:
+        return ""
+    code, previous = word[0], _SOUNDEX_CODES.get(word[0], "")
+    for ch in word[1:]:
+        digit = _SOUNDEX_CODES.get(ch, "")
+        if digit and digit != previous:
+            code += digit
+        if ch not in "hw":  # h and w do not separate two letters of one code
+            previous = digit
+    return (code + "000")[:4]
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance: the fewest inserted, deleted or replaced letters."""
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        previous, row[0] = row[0], i
+        for j, cb in enumerate(b, 1):
+            previous, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, previous + (ca != cb))
+    return row[-1]

@@ -279,6 +279,9 @@ def test_years_up_to_publication_are_the_reviews_own_studies(core: Core) -> None
     assert core.ask(question).quotes[0].citations
     # Not years: longer numbers, and numbers run into other digits.
     assert not core._after_sources("Ring 0131 20235 about joint working")
+    # A date's year is a birthday or a meeting, not what the question asks about.
+    assert not core._after_sources("DOB 12/03/2015, seen 1.4.2019 and 02-05-2020")
+    assert core._after_sources("the 2019-20 budget")
 
 
 def test_the_year_rule_needs_every_source_dated(core: Core) -> None:
@@ -417,3 +420,39 @@ def test_a_topic_asked_of_the_review_is_not_an_overview(
     answer = core.ask(question)
     assert "in its own opening words" not in answer.message
     assert answer.quotes[0].section.endswith(section)
+
+
+@pytest.mark.parametrize(("word", "name"), [
+    ("jonson", "johnson"), ("pallas", "pallis"), ("palis", "pallis"), ("gardiner", "gardner"),
+    ("glison", "glisson"), ("atkinsen", "atkinson"),
+])
+def test_a_misspelt_author_means_the_cited_one(core: Core, word: str, name: str) -> None:
+    assert name in core.index.author_names
+    assert core.index.author_like(word) == core.index.author_names[name]
+    concept = core.index.concepts(f"What did {word} find?")[0]
+    assert concept.terms == {core.index.author_names[name]}
+
+
+@pytest.mark.parametrize("word", [
+    "lord",  # one letter from "Lart", but starts differently
+    "pills", "pals",  # sound like "Pallis", but are too far from it
+    "crush",  # sounds like "Crouch": two letters away
+    "uber",  # rhymes with "Huber", a third author (only first authors of long lists count)
+])
+def test_words_near_no_author_stay_themselves(core: Core, word: str) -> None:
+    assert core.index.author_like(word) is None
+    assert core.index.concepts(f"what about {word}")[0].terms == set(
+        core.index.analyzer.word_terms(word))
+
+
+def test_only_the_first_author_of_a_long_list_is_a_name(core: Core) -> None:
+    names = core.index.author_names
+    assert {"wasoff", "rushmer", "pallis", "cameron", "lart", "webb", "vuillamy"} <= set(names)
+    # "Wasoff, MacIver, McGuckin, Morton, Cunningham-Burley, Hinds and Given 2004"
+    assert not {"maciver", "hinds", "given", "huber"} & set(names)
+
+
+def test_a_question_naming_an_author_loosely_quotes_their_work(core: Core) -> None:
+    # "Jonson" is all this question names: unknown as written, it would be refused.
+    answer = core.ask("what did Jonson et al find?")
+    assert any(c.startswith("Johnson") for c in answer.quotes[0].citations)

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from nltk.tokenize.punkt import PunktSentenceTokenizer
 
-from bot.text import Analyzer, sentence_spans, train_sentence_parameters, words
+from bot.text import (
+    Analyzer,
+    edit_distance,
+    sentence_spans,
+    soundex,
+    train_sentence_parameters,
+    words,
+)
 
 STOP = ["the", "of", "and", "is", "a", "to", "in"]
 
@@ -71,3 +79,23 @@ def test_tokenize_never_fails_and_yields_clean_terms(text: str) -> None:
     terms = analyzer.tokenize(text)
     assert all(t and not any(ch.isspace() for ch in t) for t in terms)
     assert analyzer.tokenize(text) == terms
+
+
+@pytest.mark.parametrize(("word", "code"), [
+    ("Pallis", "p420"), ("Pallas", "p420"), ("Palis", "p420"),
+    ("Ashcraft", "a261"),  # h does not separate the s and c of one code
+    ("Tymczak", "t522"), ("Pfister", "p236"), ("Robert", "r163"), ("Rupert", "r163"),
+    ("Lee", "l000"), ("", ""),
+])
+def test_soundex_codes_follow_the_american_rules(word: str, code: str) -> None:
+    assert soundex(word) == code
+
+
+@pytest.mark.parametrize(("a", "b", "distance"), [
+    ("kitten", "sitting", 3), ("wassof", "wasoff", 2), ("lort", "lart", 1),
+    ("", "abc", 3), ("abc", "", 3), ("same", "same", 0),
+])
+def test_edit_distance_counts_inserted_deleted_and_replaced_letters(
+        a: str, b: str, distance: int) -> None:
+    assert edit_distance(a, b) == distance
+    assert edit_distance(b, a) == distance
