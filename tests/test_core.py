@@ -327,6 +327,10 @@ def test_topic_questions_are_not_errands(core: Core, question: str) -> None:
     "Does the review say anything?",
     "What's this chapter for? Just the barriers, or what makes integration work too?",
     "what is this section covering - obstacles and success factors?",
+    # Named by its title, or as a kind of review; "about" followed by more words.
+    "quick one - the 'what works' chapter of that Scottish exec lit review, what's it "
+    "actually setting out to do?",
+    "what's the what works chapter actually about, quick summary?",
 ])
 def test_asking_about_the_review_itself_quotes_how_it_opens(core: Core, question: str) -> None:
     answer = core.ask(question)
@@ -341,6 +345,10 @@ def test_asking_about_the_review_itself_quotes_how_it_opens(core: Core, question
     ("what does this section say about funding", ["say", "funding"]),
     # A determiner right before the noun: a named review stays a topic.
     ("What is the Social Work Review doing?", ["social", "work", "review"]),
+    ("The interim report of the Social Work Review",
+     ["interim", "report", "social", "work", "review"]),
+    ("what does the evidence review say about trust", ["evidence", "say", "trust"]),
+    ("does the 'what works' section mention trust", ["works", "mention", "trust"]),
     ("Cameron and Lart's review of co-terminosity", ["cameron", "lart", "review",
                                                      "co-terminosity", "co-terminosity"]),
 ])
