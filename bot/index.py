@@ -25,12 +25,11 @@ _CITATION_GROUP = re.compile(r"\([^()]*\b(?:1[5-9]|20)\d\d[a-z]?\b[^()]*\)")
 
 # "the review", "this section": a question naming the knowledge itself, not a topic in it.
 # A determiner right before the noun, so "the Social Work Review" stays a name.
-# Also with its title quoted or said ("the 'what works' chapter", "the what works section"), or
-# as a kind of review ("that Scottish exec lit review", "the evidence review").
+# Also with its title quoted or said ("the 'what works' chapter", "the what works section").
+# Not "the lit review": the review itself quotes a literature review on social workers.
 _SELF_REFERENCE = re.compile(
-    r"\b(?:the|this|that|your)\s+(?:(?:whole|entire)\s+)?"
-    r"(?:['\"][^'\"]{1,40}['\"]\s+|what works\s+|(?:[\w-]+\s+){0,3}(?:lit|literature|evidence)"
-    r"\s+(?=review))?(?:review|report|paper|document|section|chapter|publication)\b")
+    r"\b(?:the|this|that|your)\s+(?:(?:whole|entire)\s+)?(?:['\"][^'\"]{1,40}['\"]\s+"
+    r"|what works\s+)?(?:review|report|paper|document|section|chapter|publication)\b")
 
 
 def names_source(question: str) -> bool:

@@ -28,7 +28,7 @@ FLOORS = {
     "fresh-conversational-questions.yaml": (0.88, 0.98, 0, 2),
     "fresh-mixed-questions.yaml": (0.90, 0.94, 1, 3),
     "fresh-situations-questions.yaml": (0.83, 0.91, 3, 1),
-    "fresh-plain-questions.yaml": (0.91, 0.95, 0, 1),
+    "fresh-plain-questions.yaml": (0.90, 0.95, 0, 1),
     "fresh-hard-questions.yaml": (0.85, 0.91, 0, 0),
     # Written blind and measured once, unseen, after the tuning above.
     "fresh-final-plain-questions.yaml": (0.94, 1.0, 0, 1),
@@ -39,7 +39,7 @@ FLOORS = {
     "fresh-round6-plain-questions.yaml": (0.95, 1.0, 0, 3),
     "fresh-round6-hard-questions.yaml": (0.85, 0.95, 1, 4),
     # Written blind; measured once, unseen, before the third pass of synonyms.
-    "fresh-round7-plain-questions.yaml": (0.90, 0.95, 0, 1),
+    "fresh-round7-plain-questions.yaml": (0.91, 0.97, 0, 1),
     "fresh-round7-hard-questions.yaml": (0.88, 0.98, 0, 2),
     # Written blind; each pair measured once, unseen, after the changes before it.
     "fresh-round8-plain-questions.yaml": (0.91, 0.98, 1, 2),
