@@ -54,6 +54,8 @@ FLOORS = {
     "fresh-round12-hard-questions.yaml": (0.86, 0.96, 2, 6),
     "fresh-round13-plain-questions.yaml": (0.87, 0.95, 1, 0),
     "fresh-round13-hard-questions.yaml": (0.90, 0.95, 2, 1),
+    "fresh-round14-plain-questions.yaml": (0.90, 0.95, 2, 3),
+    "fresh-round14-hard-questions.yaml": (0.75, 0.81, 3, 6),
 }
 
 
