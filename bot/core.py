@@ -52,6 +52,7 @@ _PRACTICAL = re.compile(
 # "What's this chapter for?", "what's the review covering": asking what the source itself
 # covers, whatever topic words follow ("…just the obstacles, or what makes it work too?").
 _OVERVIEW = re.compile(r"\bwhat\b[^?]*?\b(?:cover(?:s|ed|ing)?|setting out|sets? out to"
+                       r"|(?:trying|meant|supposed|aiming|set) to (?:do|achieve|say|show)\b"
                        r"|(?:about|for)\s*(?:$|[?!:,\-–—]))")
 # Legislation ("the Children (Scotland) Act 1995") is law, not research evidence.
 _LEGISLATION = re.compile(r"\bAct\b|\bact (?:19|20)\d\d\b")

@@ -331,6 +331,8 @@ def test_topic_questions_are_not_errands(core: Core, question: str) -> None:
     "quick one - the 'what works' chapter of that Scottish exec lit review, what's it "
     "actually setting out to do?",
     "what's the what works chapter actually about, quick summary?",
+    "what's this 'what works' chapter even trying to do - just list the stuff that trips "
+    "people up?",
 ])
 def test_asking_about_the_review_itself_quotes_how_it_opens(core: Core, question: str) -> None:
     answer = core.ask(question)
