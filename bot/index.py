@@ -117,6 +117,22 @@ class Concept:
     context: bool = False
 
 
+# A small (stop) word as a token of a question or synonym key: "_up", "_in".
+_SMALL = "_"
+Entry = tuple[str, str, frozenset[str]]  # (surface word, term, alternatives)
+
+
+@dataclass(frozen=True)
+class SynonymKey:
+    """A compiled synonym key: content terms, with the small words that must come before
+    and after them ("in charge", "buy in"), and the terms it adds."""
+
+    before: tuple[str, ...]
+    terms: tuple[str, ...]
+    after: tuple[str, ...]
+    targets: frozenset[str] = frozenset()
+
+
 @dataclass(frozen=True)
 class Reading:
     """A message as the index reads it (``Index.read``)."""
@@ -239,8 +255,8 @@ class Index:
         # An errand word counts by its stem ("rotas" meets "rota") unless the knowledge,
         # its glosses or a synonym use that stem for something else ("hearings" stems
         # like "we keep hearing", "expenses" like "expensive"): then only as written.
-        synonym_words = {key[0] for keys in self.synonyms.values() for key, _ in keys
-                         if len(key) == 1}
+        synonym_words = {key.terms[0] for keys in self.synonyms.values() for key in keys
+                         if len(key.terms) == 1}
         self.errands = frozenset(t for w in vocab.errands for t in self.analyzer.tokenize_known(w)
                                  if t not in self.vocabulary and t not in synonym_words)
         self.errand_spellings = frozenset(fold(w) for w in vocab.errands)
@@ -314,16 +330,31 @@ class Index:
         best = np.maximum.reduceat(self.asks.group_scores(groups), self._ask_starts)
         return np.append(best, 0.0)[self._unit_ask_rows].max(axis=1)
 
-    def _compile_synonyms(self, vocab: Vocabulary) -> dict[str, list[tuple[tuple[str, ...],
-                                                                          frozenset[str]]]]:
-        """Synonym keys as term sequences, indexed by their first term for quick lookup."""
-        compiled: dict[str, list[tuple[tuple[str, ...], frozenset[str]]]] = {}
+    def _compile_synonyms(self, vocab: Vocabulary) -> dict[str, list[SynonymKey]]:
+        compiled: dict[str, list[SynonymKey]] = {}
         for key, values in vocab.synonyms.items():
-            key_terms = tuple(self.analyzer.tokenize_known(key))
+            compiled_key = self.synonym_key(key)
             targets = frozenset(t for v in values for t in self.analyzer.tokenize_known(v))
-            if key_terms and targets:
-                compiled.setdefault(key_terms[0], []).append((key_terms, targets))
+            if compiled_key is not None and targets:
+                compiled.setdefault(compiled_key.terms[0], []).append(
+                    replace(compiled_key, targets=targets))
         return compiled
+
+    def synonym_key(self, key: str) -> SynonymKey | None:
+        """A synonym key as matched: its content terms, and the small words at its ends.
+
+        "buy in", "joined up" and "in charge" need their "in", "up" and "in": without
+        them they would be "buy", "join" and "charge". Small words inside a phrase
+        ("lack of clarity") may differ, as they always could. None for a key made
+        only of small words.
+        """
+        tokens = [token for word in words(key) for token, _ in self._word_stream(word, key=True)]
+        content = [i for i, token in enumerate(tokens) if not token.startswith(_SMALL)]
+        if not content:
+            return None
+        first, last = content[0], content[-1]
+        return SynonymKey(tuple(tokens[:first]), tuple(tokens[i] for i in content),
+                          tuple(tokens[last + 1 :]))
 
     def asking(self, message: str, words: int | None = None) -> str:
         """The sentences of a long message that ask (ending in "?", else the last one).
@@ -386,23 +417,31 @@ class Index:
         return list(self.read(question).concepts)
 
     def _concepts(self, question: str) -> list[Concept]:
-        entries: list[tuple[str, str, frozenset[str]]] = []  # (surface word, term, alternatives)
+        # The question's words in order: content words' terms, and small words as "_up".
+        stream: list[tuple[str, Entry | None]] = []
         # "the review" is the whole knowledge: as a word it would match only the
         # passages that happen to mention some other review.
         for word in words(_without_self_reference(question)):
-            entries.extend(self._word_entries(word))
-        terms = [t for _, t, _ in entries]
+            stream.extend(self._word_stream(word))
+        tokens = [token for token, _ in stream]
+        where = [n for n, (_, entry) in enumerate(stream) if entry is not None]
+        entries = [entry for _, entry in stream if entry is not None]
+        terms = [term for _, term, _ in entries]
         extra: list[set[str]] = [set() for _ in entries]
         for i, term in enumerate(terms):
-            for key, targets in self.synonyms.get(term, ()):
-                if tuple(terms[i : i + len(key)]) == key:
-                    for j in range(i, i + len(key)):
-                        extra[j] |= targets
+            for key in self.synonyms.get(term, ()):
+                end = i + len(key.terms)
+                if tuple(terms[i:end]) == key.terms and (
+                        tuple(tokens[max(where[i] - len(key.before), 0) : where[i]]) == key.before
+                        and tuple(tokens[where[end - 1] + 1 : where[end - 1] + 1 + len(key.after)])
+                        == key.after):
+                    for j in range(i, end):
+                        extra[j] |= key.targets
             # A one-word key also matches a compound written apart or hyphenated.
             for alternative in entries[i][2]:
-                for key, targets in self.synonyms.get(alternative, ()):
-                    if len(key) == 1:
-                        extra[i] |= targets
+                for key in self.synonyms.get(alternative, ()):
+                    if key.terms == (alternative,) and not key.before and not key.after:
+                        extra[i] |= key.targets
         merged: dict[str, Concept] = {}
         for (word, term, alternatives), syn in zip(entries, extra, strict=True):
             own = frozenset({term}) | alternatives
@@ -412,24 +451,33 @@ class Index:
             merged[term] = Concept(old.word if old else word, own, frozenset(syn) - own)
         return list(merged.values())
 
-    def _word_entries(self, word: str) -> list[tuple[str, str, frozenset[str]]]:
-        """One entry per part of a word; a compound's joined form is each part's alternative.
+    def _word_stream(self, word: str, key: bool = False) -> list[tuple[str, Entry | None]]:
+        """A word's tokens: an entry per content part (a compound's joined form is each
+        part's alternative), and each small word as itself ("_up").
 
         So "multi-agency", "multi agency" and "multiagency" all count as two words,
-        and each meets text that writes the compound either way.
+        and each meets text that writes the compound either way; "joined-up" ends in
+        "up" just as "joined up" does. A synonym ``key`` is taken as written: never
+        split as a compound, nor read as a misspelt author.
         """
         parts = [p for p in word.split("-") if p] if "-" in word else (
-            self._decompound(word) or [word])
+            [word] if key else self._decompound(word) or [word])
         if len(parts) == 1:
             terms = self.analyzer.word_terms(word)
-            if terms and not (set(terms) & self.vocabulary or terms[0] in self.synonyms):
+            if not terms:
+                return [(_SMALL + word, None)]
+            if not (key or set(terms) & self.vocabulary or terms[0] in self.synonyms):
                 terms = [self.author_like(word) or terms[0]]
-            return [(word, t, frozenset()) for t in terms]
+            return [(t, (word, t, frozenset())) for t in terms]
         joined = frozenset(self.analyzer.word_terms("".join(parts)))
-        part_terms = [t for p in parts for t in self.analyzer.word_terms(p)]
-        if not part_terms:
-            return [(word, t, frozenset()) for t in joined]
-        return [(word, t, joined - {t}) for t in part_terms]
+        stream: list[tuple[str, Entry | None]] = []
+        for part in parts:
+            part_terms = self.analyzer.word_terms(part)
+            stream.extend([(t, (word, t, joined - {t})) for t in part_terms]
+                          or [(_SMALL + part, None)])
+        if all(entry is None for _, entry in stream):
+            return [(t, (word, t, frozenset())) for t in joined]
+        return stream
 
     def _decompound(self, word: str) -> list[str]:
         """Split a closed compound the knowledge writes apart ("jointworking", "multiagency")."""

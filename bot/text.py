@@ -23,10 +23,11 @@ ABBREVIATIONS = frozenset(
      "fig", "approx", "ed", "eds", "vol", "pp", "p", "ch", "sec", "st", "mr", "mrs", "ms"}
 )
 
-# Bump when _stem_uncached changes, so stems cached by an earlier version are not reused.
-STEM_RULES = 1
+# Bump when _stem_uncached or _WORD changes, so stems and token lists cached by an
+# earlier version are not reused.
+STEM_RULES = 2
 
-_WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
+_WORD = re.compile(r"[^\W_]+(?:[-'&][^\W_]+)*")
 _DASHES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u00ad": "",
                          "\u2018": "'", "\u2019": "'", "\u02bc": "'", "\u2032": "'"})
 # US "-ize" family -> UK "-ise" family, the review's spelling.

@@ -181,6 +181,16 @@ def test_check_reports_an_errand_word_that_is_also_a_synonym(tmp_path: Path) -> 
     assert "'rota'" not in text and text.endswith("1 problem(s) found\n")
 
 
+def test_check_reports_a_synonym_key_made_only_of_stop_words(tmp_path: Path) -> None:
+    result = _checked(tmp_path, "Trust and understanding help.",
+                      {"synonyms.yaml": "synonyms:\n  get to know: [trust]\n"
+                                        "  buy in: [trust]\n"})
+    text = out(result)
+    assert result.returncode == 1
+    assert "synonyms.yaml: 'get to know' is made only of stop words" in text
+    assert "'buy in'" not in text and text.endswith("1 problem(s) found\n")
+
+
 def test_ask_keeps_its_stem_cache_where_the_environment_says(tmp_path: Path) -> None:
     first = run("ask", "--json", "funding worries", env={"EVIDENCE_BOT_CACHE_DIR": str(tmp_path)})
     assert len(list(tmp_path.glob("stems-*.json"))) == 1

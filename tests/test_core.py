@@ -13,6 +13,7 @@ from bot.citations import parse_citations
 from bot.core import Core, Policy
 from bot.errors import ThemeNotFound
 from bot.index import PositiveIdfBM25, Tuning, _best_share
+from bot.text import words
 
 QUESTIONS = [
     "why does funding get in the way of joint working?",
@@ -468,3 +469,37 @@ def test_a_question_naming_an_author_loosely_quotes_their_work(core: Core) -> No
     # "Jonson" is all this question names: unknown as written, it would be refused.
     answer = core.ask("what did Jonson et al find?")
     assert any(c.startswith("Johnson") for c in answer.quotes[0].citations)
+
+
+@pytest.mark.parametrize(("question", "word", "meets"), [
+    # A key's small words at its ends count: without them "buy in" would be "buy".
+    ("Do we have buy in from the bosses?", "buy", True),
+    ("Do we have buy-in from the bosses?", "buy-in", True),
+    ("Should the council buy new laptops?", "buy", False),
+    ("who is in charge of the partnership?", "charge", True),
+    ("is there a charge for parking?", "charge", False),
+    ("we keep doubling up on visits", "doubling", True),
+    ("doubling the budget", "doubling", False),
+    ("joined-up working", "joined-up", True),
+    # Small words inside a key may differ, as they always could.
+    ("clear lines of responsibility", "lines", True),
+    ("clear lines for responsibility", "lines", True),
+])
+def test_a_phrase_key_needs_the_small_words_at_its_ends(
+        core: Core, question: str, word: str, meets: bool) -> None:
+    concept = next(c for c in core.index.concepts(question) if c.word == word)
+    assert bool(concept.synonyms) is meets
+
+
+def test_a_synonym_key_is_its_content_terms_and_the_small_words_at_its_ends(core: Core) -> None:
+    key = core.index.synonym_key("up in the air")
+    assert key is not None and key.before == ("_up", "_in", "_the") and key.after == ()
+    assert key.terms == ("air",)
+    assert core.index.synonym_key("buy-in").after == ("_in",)
+    assert core.index.synonym_key("get to know") is None
+
+
+def test_an_ampersand_joins_an_abbreviation_into_one_word(core: Core) -> None:
+    assert words("M&E, R&D and Cameron & Lart") == ["m&e", "r&d", "and", "cameron", "lart"]
+    concept = core.index.concepts("is M&E essential?")[0]
+    assert concept.word == "m&e" and {"monitor", "evalu"} <= concept.synonyms
