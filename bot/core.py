@@ -173,9 +173,10 @@ class Core:
     def _is_errand(self, text: str, reading: Reading | None = None) -> bool:
         """True when a question looks like an errand or a lookup of local, current facts.
 
-        Judged by how it asks ("How do I…", "Which…", "this year"), and by errand words
-        ("password", "rota"): one in the sentence that asks, or two anywhere in a long
-        message (a story about a laptop and the VPN is about IT, whatever it asks).
+        Judged by how it asks ("How do I…", "Which…", "this year", a year after the
+        sources, a name they never mention such as "Pupil Equity Funding"), and by errand
+        words ("password", "rota"): one in the sentence that asks, or two anywhere in a
+        long message (a story about a laptop and the VPN is about IT, whatever it asks).
         """
         reading = self.index.read(text) if reading is None else reading
         asking = reading.asking
@@ -187,7 +188,7 @@ class Core:
         else:
             asked_errands = list(errands)
         if (_CURRENT.search(asking) or _LEGISLATION.search(asking) or asked_errands
-                or self._after_sources(asking)):
+                or self._after_sources(asking) or self.index.unknown_names(asking)):
             return True
         return any(_PRACTICAL.match(part.lstrip(" \"'“‘(")) for part in {text, asking})
 

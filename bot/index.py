@@ -117,6 +117,11 @@ class Concept:
     context: bool = False
 
 
+# Capitalised words in a row, perhaps joined by small words: "Getting It Right For Every
+# Child", "Scottish Centre for Social Research", "Crouch & Johnson".
+_NAME = re.compile(r"(?<![\w'’-])([A-Z][\w'’&-]*(?:\s+(?:(?:of|for|and|the|in|on|to|&)\s+)*"
+                   r"[A-Z][\w'’&-]*)+)")
+_I_FORMS = frozenset({"i", "i'm", "i’m", "i've", "i’ve", "i'd", "i’d", "i'll", "i’ll"})
 # A small (stop) word as a token of a question or synonym key: "_up", "_in".
 _SMALL = "_"
 Entry = tuple[str, str, frozenset[str]]  # (surface word, term, alternatives)
@@ -241,6 +246,11 @@ class Index:
                         else None)
         self.unit_gloss_terms = [frozenset(g) for g in gloss_terms]
         self._index_asks(ask_terms)
+        # The knowledge's words in order, for finding a name it mentions ("Scottish Centre
+        # for Social Research"); "|" keeps one text's end from running into the next.
+        sections = {" ".join(p.section) for p in knowledge.paragraphs}
+        self._running_text = " | ".join(" ".join(terms) for terms in [
+            *para_terms, *(self.analyzer.tokenize_known(s) for s in sorted(sections))])
         self.heading_terms = [frozenset(self.analyzer.tokenize_known(" ".join(p.section)))
                               for p in knowledge.paragraphs]
         paras = knowledge.paragraphs
@@ -284,6 +294,38 @@ class Index:
                     if name[0].isupper() and len(folded) >= 4 and folded not in lower and terms:
                         names[folded] = terms[0]
         return names
+
+    def unknown_names(self, text: str) -> list[str]:
+        """Names written in capitals that the knowledge never mentions ("Pupil Equity
+        Funding", "the Care Inspectorate", "MS Teams"): questions about something else.
+
+        A sentence's first word is capitalised anyway, so it is left out; a name that
+        includes a cited author ("Crouch and Johnston") or is only one capitalised word
+        besides an acronym the knowledge uses ("the English NHS") is not unknown.
+        """
+        found = []
+        for match in _NAME.finditer(text):
+            name = match.group(1).split()
+            before = text[: match.start(1)].rstrip()
+            if not before or before[-1] in ".!?:;-–—(\"'‘“":
+                name = name[1:]
+            capitals = [w for w in name if w[0].isupper() and fold(w) not in _I_FORMS]
+            if any(self._names_author(w) for w in capitals):
+                continue
+            if sum(not self._known_acronym(w) for w in capitals) < 2:
+                continue
+            terms = self.analyzer.tokenize(" ".join(name))
+            if terms and f" {' '.join(terms)} " not in f" {self._running_text} ":
+                found.append(" ".join(name))
+        return found
+
+    def _names_author(self, word: str) -> bool:
+        bare = words(word)
+        return bool(bare) and (bare[0] in self.author_names or self.author_like(bare[0]) is not None)
+
+    def _known_acronym(self, word: str) -> bool:
+        return word.isupper() and len(word) > 1 and bool(
+            set(self.analyzer.word_terms(fold(word))) & self.vocabulary)
 
     def author_like(self, word: str) -> str | None:
         """The term of the cited author a misspelt name means ("Jonson", "Pallas", "Wassof").

@@ -503,3 +503,32 @@ def test_an_ampersand_joins_an_abbreviation_into_one_word(core: Core) -> None:
     assert words("M&E, R&D and Cameron & Lart") == ["m&e", "r&d", "and", "cameron", "lart"]
     concept = core.index.concepts("is M&E essential?")[0]
     assert concept.word == "m&e" and {"monitor", "evalu"} <= concept.synonyms
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    ("How is Pupil Equity Funding allocated to schools?", ["Pupil Equity Funding"]),
+    ("The Care Inspectorate is visiting next week", ["Care Inspectorate"]),
+    ("What does Getting It Right For Every Child say?", ["Getting It Right For Every Child"]),
+    ("best MS Teams settings for meetings", ["MS Teams"]),
+    # Names the knowledge mentions, however written.
+    ("the Scottish Centre for Social Research study", []),
+    ("Scottish Center for Social Research early years study", []),
+    ("what did Craig Huber and Lownsbrough say?", []),
+    # A cited author, even misspelt, makes a name the knowledge's own.
+    ("Crouch and Johnston findings?", []), ("Webb and Vulliamy talk shops", []),
+    # One word besides an acronym the knowledge uses; a sentence's first word; "I".
+    ("In the English NHS, what was the sticking point?", []),
+    ("Before I wade in - what is this about?", []),
+    ("we must redo it by Friday and I'm tired", []),
+])
+def test_names_the_knowledge_never_mentions_are_found(
+        core: Core, text: str, names: list[str]) -> None:
+    assert core.index.unknown_names(text) == names
+
+
+def test_a_question_about_a_name_the_knowledge_never_mentions_needs_the_errand_bar(
+        core: Core) -> None:
+    question = "How is Pupil Equity Funding allocated to schools?"
+    assert core._is_errand(question) and not core.ask(question).answered
+    # The same words, not as a name, are a topic question like any other.
+    assert not core._is_errand("is pupil funding for schools a known barrier?")
