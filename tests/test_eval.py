@@ -56,6 +56,8 @@ FLOORS = {
     "fresh-round13-hard-questions.yaml": (0.90, 0.95, 2, 1),
     "fresh-round14-plain-questions.yaml": (0.90, 0.95, 2, 3),
     "fresh-round14-hard-questions.yaml": (0.75, 0.81, 4, 3),
+    "fresh-round15-plain-questions.yaml": (0.94, 0.97, 1, 4),
+    "fresh-round15-hard-questions.yaml": (0.83, 0.90, 3, 5),
 }
 
 
