@@ -185,7 +185,7 @@ class Tuning:
     coverage_window: int = 6
     context_weight: float = 0.3
     focus_words: int = 3
-    gloss_weight: float = 0.8
+    gloss_weight: float = 1.0
     gloss_credit: float = 0.6
     ask_weight: float = 0.5
 
