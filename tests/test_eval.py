@@ -58,6 +58,8 @@ FLOORS = {
     "fresh-round14-hard-questions.yaml": (0.81, 0.83, 3, 3),
     "fresh-round15-plain-questions.yaml": (0.92, 0.98, 1, 4),
     "fresh-round15-hard-questions.yaml": (0.86, 0.93, 2, 5),
+    "fresh-round16-plain-questions.yaml": (0.95, 0.98, 0, 2),
+    "fresh-round16-hard-questions.yaml": (0.81, 0.91, 3, 5),
 }
 
 
