@@ -390,7 +390,12 @@ class Index:
         ("lack of clarity") may differ, as they always could. None for a key made
         only of small words.
         """
-        tokens = [token for word in words(key) for token, _ in self._word_stream(word, key=True)]
+        split = words(key)
+        if not any("-" in w or self.analyzer.is_stopword(w) for w in split):
+            # Most keys: their terms are the start-up cache's token list.
+            terms = tuple(self.analyzer.tokenize_known(key))
+            return SynonymKey((), terms, ()) if terms else None
+        tokens = [token for word in split for token, _ in self._word_stream(word, key=True)]
         content = [i for i, token in enumerate(tokens) if not token.startswith(_SMALL)]
         if not content:
             return None
