@@ -10,6 +10,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 from rank_bm25 import BM25Okapi
@@ -127,8 +128,7 @@ _SMALL = "_"
 Entry = tuple[str, str, frozenset[str]]  # (surface word, term, alternatives)
 
 
-@dataclass(frozen=True)
-class SynonymKey:
+class SynonymKey(NamedTuple):
     """A compiled synonym key: content terms, with the small words that must come before
     and after them ("in charge", "buy in"), and the terms it adds."""
 
@@ -375,14 +375,13 @@ class Index:
     def _compile_synonyms(self, vocab: Vocabulary) -> dict[str, list[SynonymKey]]:
         compiled: dict[str, list[SynonymKey]] = {}
         for key, values in vocab.synonyms.items():
-            compiled_key = self.synonym_key(key)
             targets = frozenset(t for v in values for t in self.analyzer.tokenize_known(v))
-            if compiled_key is not None and targets:
-                compiled.setdefault(compiled_key.terms[0], []).append(
-                    replace(compiled_key, targets=targets))
+            compiled_key = self.synonym_key(key, targets) if targets else None
+            if compiled_key is not None:
+                compiled.setdefault(compiled_key.terms[0], []).append(compiled_key)
         return compiled
 
-    def synonym_key(self, key: str) -> SynonymKey | None:
+    def synonym_key(self, key: str, targets: frozenset[str] = frozenset()) -> SynonymKey | None:
         """A synonym key as matched: its content terms, and the small words at its ends.
 
         "buy in", "joined up" and "in charge" need their "in", "up" and "in": without
@@ -390,18 +389,18 @@ class Index:
         ("lack of clarity") may differ, as they always could. None for a key made
         only of small words.
         """
-        split = words(key)
+        split = [key] if " " not in key and "-" not in key else words(key)
         if not any("-" in w or self.analyzer.is_stopword(w) for w in split):
             # Most keys: their terms are the start-up cache's token list.
             terms = tuple(self.analyzer.tokenize_known(key))
-            return SynonymKey((), terms, ()) if terms else None
+            return SynonymKey((), terms, (), targets) if terms else None
         tokens = [token for word in split for token, _ in self._word_stream(word, key=True)]
         content = [i for i, token in enumerate(tokens) if not token.startswith(_SMALL)]
         if not content:
             return None
         first, last = content[0], content[-1]
         return SynonymKey(tuple(tokens[:first]), tuple(tokens[i] for i in content),
-                          tuple(tokens[last + 1 :]))
+                          tuple(tokens[last + 1 :]), targets)
 
     def asking(self, message: str, words: int | None = None) -> str:
         """The sentences of a long message that ask (ending in "?", else the last one).

@@ -382,16 +382,36 @@ def _own_or_bundled(folder: Path, name: str) -> Path:
     return path if path.is_file() else bundled_folder() / name
 
 
-def _load_vocabulary(folder: Path) -> Vocabulary:
+def _load_vocabulary(folder: Path, cache: Path | None = None) -> Vocabulary:
     stopwords = _load_wordlist(_own_or_bundled(folder, "stopwords.txt"))
     generic = _load_wordlist(_own_or_bundled(folder, "generic-words.txt"))
     errands = _load_wordlist(_own_or_bundled(folder, "errand-words.txt"))
     syn_path = folder / "synonyms.yaml"
     if not syn_path.is_file():
         return Vocabulary(stopwords=stopwords, generic=generic, errands=errands)
-    data = parse_yaml(syn_path, read_text(syn_path))
+    text = read_text(syn_path)
+    data = stemcache.parsed(cache, "synonyms", text, lambda: _parse_synonyms(syn_path, text),
+                            _is_parsed_synonyms)
+    return Vocabulary(stopwords=stopwords, generic=generic, errands=errands,
+                      spellings=data["spellings"],
+                      synonyms={key: tuple(values) for key, values in data["synonyms"].items()})
+
+
+def _is_parsed_synonyms(data: Any) -> bool:
+    """True for what ``_parse_synonyms`` returns (a cache file may hold anything)."""
+    return (isinstance(data, dict) and set(data) == {"spellings", "synonyms"}
+            and isinstance(data["spellings"], dict) and isinstance(data["synonyms"], dict)
+            and all(isinstance(k, str) and isinstance(v, str)
+                    for k, v in data["spellings"].items())
+            and all(isinstance(k, str) and isinstance(v, list) and all(isinstance(w, str) for w in v)
+                    for k, v in data["synonyms"].items()))
+
+
+def _parse_synonyms(syn_path: Path, text: str) -> dict[str, dict[str, Any]]:
+    """``synonyms.yaml`` checked, as {"spellings": {word: word}, "synonyms": {key: [words]}}."""
+    data = parse_yaml(syn_path, text)
     if data is None:
-        return Vocabulary(stopwords=stopwords, generic=generic, errands=errands)
+        return {"spellings": {}, "synonyms": {}}
     if not isinstance(data, dict):
         raise KnowledgeError(syn_path, "must be a mapping with 'spellings' and 'synonyms'", 1)
     unknown = sorted(set(data) - {"spellings", "synonyms", *_META}, key=str)
@@ -403,22 +423,21 @@ def _load_vocabulary(folder: Path) -> Vocabulary:
         if not isinstance(value, str):
             raise KnowledgeError(syn_path, f"spelling {key!r} must map to one word", line)
         spellings[str(key)] = value
-    synonyms: dict[str, tuple[str, ...]] = {}
+    synonyms: dict[str, list[str]] = {}
     for key, value, line in _section(syn_path, data, "synonyms", "map a word or phrase to a list"):
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise KnowledgeError(syn_path, f"synonyms of {key!r} must be a list of words", line)
-        synonyms[str(key)] = tuple(value)
-    return Vocabulary(stopwords=stopwords, generic=generic, errands=errands, spellings=spellings,
-                      synonyms=synonyms)
+        synonyms[str(key)] = list(value)
+    return {"spellings": spellings, "synonyms": synonyms}
 
 
 def load_knowledge(folder: str | Path | None = None, cache: Path | None = None) -> Knowledge:
     """Load and validate a knowledge folder (the bundled one when ``folder`` is None).
 
-    ``cache`` is a folder where the sentence splitter trained on the sources is kept
-    between runs (see ``bot.stemcache``).
+    ``cache`` is a folder where the sentence splitter trained on the sources and the
+    parsed vocabulary are kept between runs (see ``bot.stemcache``).
     """
     root = Path(folder) if folder is not None else bundled_folder()
     if not root.exists():
@@ -442,6 +461,6 @@ def load_knowledge(folder: str | Path | None = None, cache: Path | None = None) 
         paragraphs=tuple(paragraphs),
         glosses=_load_glosses(root / "glosses.yaml", tuple(paragraphs)),
         themes=_load_themes(root / "themes.yaml"),
-        vocabulary=_load_vocabulary(root),
+        vocabulary=_load_vocabulary(root, cache),
         splitter=splitter,
     )

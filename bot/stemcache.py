@@ -7,6 +7,9 @@
   written (never a question's).
 - The sentence splitter: Punkt's parameters, learnt from the source texts, are kept
   in ``<cache folder>/punkt-<hash of the texts>.json``.
+- The vocabulary: ``synonyms.yaml`` parsed and checked, in
+  ``<cache folder>/synonyms-<hash of the file>.json`` (JSON reads far faster than
+  YAML; a changed file has a new hash, so it is parsed and checked again).
 
 A missing, unreadable or corrupt cache is ignored, and a read-only folder only means
 the next start does the work again.
@@ -71,6 +74,26 @@ def save(folder: Path | None, analyzer: Analyzer, known: int) -> bool:
     if folder is None or len(stems) + len(texts) <= known:
         return False
     return _write(_path(folder, analyzer), {"stems": stems, "texts": texts})
+
+
+# Bump when what a parse keeps changes, so older parses are not reused.
+PARSE_FORMAT = 1
+
+
+def parsed(folder: Path | None, name: str, text: str, parse: Callable[[], Any],
+           valid: Callable[[Any], bool]) -> Any:
+    """``parse()``'s result (JSON data) for this text: from the cache when an earlier run
+    parsed the same text and the cached data is ``valid``, else parsed (and cached)."""
+    if folder is None:
+        return parse()
+    key = hashlib.sha256(repr((PARSE_FORMAT, text)).encode()).hexdigest()[:16]
+    path = folder / f"{name}-{key}.json"
+    data = _read(path)
+    if data is not None and valid(data):
+        return data
+    data = parse()
+    _write(path, data)
+    return data
 
 
 def splitter(folder: Path | None, texts: Iterable[str],

@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from bot import knowledge as knowledge_module
 from bot import stemcache
 from bot.config import Settings
 from bot.core import Core
+from bot.errors import KnowledgeError
 from bot.index import split_citations
 from bot.knowledge import load_knowledge
 from bot.text import Analyzer
@@ -108,3 +110,41 @@ def test_a_corrupt_splitter_cache_is_ignored_and_replaced(tmp_path: Path, conten
     knowledge = load_knowledge(cache=tmp_path)
     assert [p.spans for p in knowledge.paragraphs] == [p.spans for p in load_knowledge().paragraphs]
     assert "abbrev_types" in json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_a_second_start_takes_its_vocabulary_from_the_cache(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = load_knowledge(cache=tmp_path)
+    assert len(list(tmp_path.glob("synonyms-*.json"))) == 1
+    parsed: list[str] = []
+    original = knowledge_module.parse_yaml
+    monkeypatch.setattr(knowledge_module, "parse_yaml",
+                        lambda path, *args, **kwargs: parsed.append(path.name)
+                        or original(path, *args, **kwargs))
+    second = load_knowledge(cache=tmp_path)
+    assert "synonyms.yaml" not in parsed and "glosses.yaml" in parsed
+    assert second.vocabulary == first.vocabulary == load_knowledge().vocabulary
+
+
+@pytest.mark.parametrize("content", ["{not json", "[]", '{"spellings": {}, "synonyms": 3}',
+                                     '{"spellings": {}, "synonyms": {"money": [1]}}', ""])
+def test_a_corrupt_vocabulary_cache_is_ignored_and_replaced(tmp_path: Path, content: str) -> None:
+    load_knowledge(cache=tmp_path)
+    path = next(tmp_path.glob("synonyms-*.json"))
+    path.write_text(content, encoding="utf-8")
+    assert load_knowledge(cache=tmp_path).vocabulary == load_knowledge().vocabulary
+    assert "money" in json.loads(path.read_text(encoding="utf-8"))["synonyms"]
+
+
+def test_a_changed_vocabulary_is_parsed_and_checked_again(tmp_path: Path) -> None:
+    folder = tmp_path / "k"
+    folder.mkdir()
+    (folder / "s.md").write_text("---\ntitle: Tiny\n---\nFunding helps.\n", encoding="utf-8")
+    synonyms = folder / "synonyms.yaml"
+    synonyms.write_text("synonyms:\n  money: [funding]\n", encoding="utf-8")
+    cache = tmp_path / "cache"
+    assert load_knowledge(folder, cache).vocabulary.synonyms == {"money": ("funding",)}
+    synonyms.write_text("synonyms:\n  money: [funding]\n  cash: 3\n", encoding="utf-8")
+    with pytest.raises(KnowledgeError) as err:
+        load_knowledge(folder, cache)
+    assert err.value.line == 3 and "'cash'" in str(err.value)
