@@ -20,46 +20,46 @@ EVAL = bundled_folder() / "eval"
 # name: (hit@1, hit@3, answerable questions refused, off-topic questions quoted)
 FLOORS = {
     "dev-questions.yaml": (0.90, 1.0, 0, 0),
-    "practitioner-questions.yaml": (0.94, 0.96, 0, 0),
+    "practitioner-questions.yaml": (0.94, 0.97, 0, 0),
     # Written independently of the vocabulary; looked at for kinds of failure.
     "heldout-questions.yaml": (0.91, 0.98, 0, 1),
     # Written blind from the review alone and measured first as unseen sets.
     "fresh-everyday-questions.yaml": (0.93, 1.0, 0, 1),
     "fresh-conversational-questions.yaml": (0.88, 0.98, 0, 3),
     "fresh-mixed-questions.yaml": (0.90, 0.95, 1, 3),
-    "fresh-situations-questions.yaml": (0.86, 0.95, 1, 2),
+    "fresh-situations-questions.yaml": (0.86, 0.93, 1, 2),
     "fresh-plain-questions.yaml": (0.90, 0.97, 0, 0),
-    "fresh-hard-questions.yaml": (0.86, 0.93, 0, 0),
+    "fresh-hard-questions.yaml": (0.90, 0.95, 0, 0),
     # Written blind and measured once, unseen, after the tuning above.
-    "fresh-final-plain-questions.yaml": (0.94, 1.0, 0, 1),
+    "fresh-final-plain-questions.yaml": (0.95, 1.0, 0, 1),
     "fresh-final-hard-questions.yaml": (0.90, 0.96, 1, 0),
     "fresh-last-plain-questions.yaml": (0.98, 1.0, 0, 1),
     "fresh-last-hard-questions.yaml": (0.88, 0.98, 0, 0),
     # Written blind; measured once, unseen, before the third batch of gloss questions.
     "fresh-round6-plain-questions.yaml": (0.95, 1.0, 0, 3),
-    "fresh-round6-hard-questions.yaml": (0.85, 0.95, 1, 4),
+    "fresh-round6-hard-questions.yaml": (0.86, 0.95, 1, 4),
     # Written blind; measured once, unseen, before the third pass of synonyms.
-    "fresh-round7-plain-questions.yaml": (0.91, 0.97, 0, 0),
+    "fresh-round7-plain-questions.yaml": (0.92, 0.97, 0, 0),
     "fresh-round7-hard-questions.yaml": (0.88, 0.98, 0, 2),
     # Written blind; each pair measured once, unseen, after the changes before it.
-    "fresh-round8-plain-questions.yaml": (0.92, 0.98, 1, 2),
+    "fresh-round8-plain-questions.yaml": (0.95, 0.98, 1, 2),
     "fresh-round8-hard-questions.yaml": (0.88, 0.93, 3, 3),
     "fresh-round9-plain-questions.yaml": (0.97, 0.98, 0, 1),
     "fresh-round9-hard-questions.yaml": (0.91, 0.98, 0, 2),
     "fresh-round10-plain-questions.yaml": (0.94, 1.0, 0, 1),
     "fresh-round10-hard-questions.yaml": (0.90, 0.96, 0, 3),
-    "fresh-round11-plain-questions.yaml": (0.92, 1.0, 0, 2),
-    "fresh-round11-hard-questions.yaml": (0.90, 0.95, 2, 2),
+    "fresh-round11-plain-questions.yaml": (0.94, 1.0, 0, 2),
+    "fresh-round11-hard-questions.yaml": (0.90, 0.95, 2, 3),
     "fresh-round12-plain-questions.yaml": (0.92, 0.97, 1, 5),
-    "fresh-round12-hard-questions.yaml": (0.88, 0.96, 2, 4),
-    "fresh-round13-plain-questions.yaml": (0.88, 0.95, 1, 0),
+    "fresh-round12-hard-questions.yaml": (0.88, 0.93, 2, 4),
+    "fresh-round13-plain-questions.yaml": (0.88, 0.97, 1, 0),
     "fresh-round13-hard-questions.yaml": (0.91, 0.95, 2, 1),
     "fresh-round14-plain-questions.yaml": (0.91, 0.98, 1, 3),
-    "fresh-round14-hard-questions.yaml": (0.81, 0.83, 3, 3),
-    "fresh-round15-plain-questions.yaml": (0.92, 0.98, 1, 4),
-    "fresh-round15-hard-questions.yaml": (0.86, 0.93, 2, 5),
-    "fresh-round16-plain-questions.yaml": (0.95, 0.98, 0, 2),
-    "fresh-round16-hard-questions.yaml": (0.81, 0.91, 3, 5),
+    "fresh-round14-hard-questions.yaml": (0.80, 0.85, 3, 3),
+    "fresh-round15-plain-questions.yaml": (0.94, 1.0, 0, 4),
+    "fresh-round15-hard-questions.yaml": (0.88, 0.95, 1, 5),
+    "fresh-round16-plain-questions.yaml": (0.95, 1.0, 0, 2),
+    "fresh-round16-hard-questions.yaml": (0.83, 0.91, 3, 5),
 }
 
 
