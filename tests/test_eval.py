@@ -60,6 +60,8 @@ FLOORS = {
     "fresh-round15-hard-questions.yaml": (0.88, 0.95, 1, 5),
     "fresh-round16-plain-questions.yaml": (0.95, 1.0, 0, 2),
     "fresh-round16-hard-questions.yaml": (0.83, 0.91, 3, 5),
+    "fresh-round17-plain-questions.yaml": (0.92, 0.97, 2, 3),
+    "fresh-round17-hard-questions.yaml": (0.86, 0.90, 6, 1),
 }
 
 
