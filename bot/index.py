@@ -9,6 +9,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -249,8 +250,8 @@ class Index:
         # The knowledge's words in order, for finding a name it mentions ("Scottish Centre
         # for Social Research"); "|" keeps one text's end from running into the next.
         sections = {" ".join(p.section) for p in knowledge.paragraphs}
-        self._running_text = " | ".join(" ".join(terms) for terms in [
-            *para_terms, *(self.analyzer.tokenize_known(s) for s in sorted(sections))])
+        self._running_text = " {} ".format(" | ".join(" ".join(terms) for terms in [
+            *para_terms, *(self.analyzer.tokenize_known(s) for s in sorted(sections))]))
         self.heading_terms = [frozenset(self.analyzer.tokenize_known(" ".join(p.section)))
                               for p in knowledge.paragraphs]
         paras = knowledge.paragraphs
@@ -271,7 +272,8 @@ class Index:
                                  if t not in self.vocabulary and t not in synonym_words)
         self.errand_spellings = frozenset(fold(w) for w in vocab.errands)
         self.author_names = self._author_names()
-        self._misspelt: dict[str, str | None] = {}
+        # Questions bring endless new words: remember the recent ones, not all of them.
+        self._author_like = lru_cache(maxsize=8192)(self._find_author)
         # Only the knowledge's own words are cached: this runs before any question.
         stemcache.save(cache, self.analyzer, cached)
 
@@ -315,7 +317,7 @@ class Index:
             if sum(not self._known_acronym(w) for w in capitals) < 2:
                 continue
             terms = self.analyzer.tokenize(" ".join(name))
-            if terms and f" {' '.join(terms)} " not in f" {self._running_text} ":
+            if terms and f" {' '.join(terms)} " not in self._running_text:
                 found.append(" ".join(name))
         return found
 
@@ -328,19 +330,19 @@ class Index:
             set(self.analyzer.word_terms(fold(word))) & self.vocabulary)
 
     def author_like(self, word: str) -> str | None:
-        """The term of the cited author a misspelt name means ("Jonson", "Pallas", "Wassof").
+        """The term of the cited author a misspelt name means ("Jonson", "Pallas").
 
         A word the knowledge does not know meets a surname that sounds alike (same Soundex
         code), starts with the same two letters and is one letter away: so "pills",
         "crush" or "wilson" stay themselves, and are not taken for Pallis, Crouch or Wilkin.
         """
-        if word not in self._misspelt:
-            code = soundex(word) if len(word) >= 4 and word.isalpha() else ""
-            self._misspelt[word] = next(
-                (term for name, term in self.author_names.items()
-                 if code == soundex(name) and word[:2] == name[:2]
-                 and edit_distance(word, name) <= 1), None)
-        return self._misspelt[word]
+        return self._author_like(word)
+
+    def _find_author(self, word: str) -> str | None:
+        code = soundex(word) if len(word) >= 4 and word.isalpha() else ""
+        return next((term for name, term in self.author_names.items()
+                     if code == soundex(name) and word[:2] == name[:2]
+                     and edit_distance(word, name) <= 1), None)
 
     def _index_asks(self, ask_terms: dict[tuple[int, int], list[list[str]]]) -> None:
         """Each question a gloss says its sentence answers, as a document of its own.
@@ -373,6 +375,7 @@ class Index:
         return np.append(best, 0.0)[self._unit_ask_rows].max(axis=1)
 
     def _compile_synonyms(self, vocab: Vocabulary) -> dict[str, list[SynonymKey]]:
+        """Synonym keys compiled, indexed by their first content term for quick lookup."""
         compiled: dict[str, list[SynonymKey]] = {}
         for key, values in vocab.synonyms.items():
             targets = frozenset(t for v in values for t in self.analyzer.tokenize_known(v))
