@@ -124,6 +124,7 @@ class Concept:
 _NAME = re.compile(r"(?<![\w'’-])([A-Z][\w'’&-]*(?:\s+(?:(?:of|for|and|the|in|on|to|&)\s+)*"
                    r"[A-Z][\w'’&-]*)+)")
 _I_FORMS = frozenset({"i", "i'm", "i’m", "i've", "i’ve", "i'd", "i’d", "i'll", "i’ll"})
+_LONGEST_COMPOUND = 40
 # A small (stop) word as a token of a question or synonym key: "_up", "_in".
 _SMALL = "_"
 Entry = tuple[str, str, frozenset[str]]  # (surface word, term, alternatives)
@@ -529,8 +530,12 @@ class Index:
         return stream
 
     def _decompound(self, word: str) -> list[str]:
-        """Split a closed compound the knowledge writes apart ("jointworking", "multiagency")."""
-        if len(word) < 7:
+        """Split a closed compound the knowledge writes apart ("jointworking", "multiagency").
+
+        No real compound is longer than 40 letters; a longer "word" (a pasted hash, a key
+        held down) is not tried at every cut.
+        """
+        if not 7 <= len(word) <= _LONGEST_COMPOUND:
             return []
         for cut in range(2, len(word) - 3):
             left, right = word[:cut], word[cut:]

@@ -532,3 +532,22 @@ def test_a_question_about_a_name_the_knowledge_never_mentions_needs_the_errand_b
     assert core._is_errand(question) and not core.ask(question).answered
     # The same words, not as a name, are a topic question like any other.
     assert not core._is_errand("is pupil funding for schools a known barrier?")
+
+
+@pytest.mark.parametrize(("word", "parts"), [
+    ("jointworking", ["joint", "working"]),
+    ("multiagency", ["multi", "agency"]),
+    ("colocation", ["co", "location"]),
+    ("partnership", []),  # a word of its own, not a compound
+    ("funding", []),  # too short to be tried
+    ("joint" * 10, []),  # 50 letters: no real compound is that long
+])
+def test_a_closed_compound_the_knowledge_writes_apart_is_split(
+        core: Core, word: str, parts: list[str]) -> None:
+    assert core.index._decompound(word) == parts
+
+
+def test_a_pasted_run_of_letters_is_refused_plainly(core: Core) -> None:
+    for text in ("M&E&" * 250, "É" * 1000, "jointworking" * 80):
+        answer = core.ask(text)
+        assert not answer.answered and answer.message
