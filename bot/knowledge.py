@@ -390,8 +390,8 @@ def _load_vocabulary(folder: Path, cache: Path | None = None) -> Vocabulary:
     if not syn_path.is_file():
         return Vocabulary(stopwords=stopwords, generic=generic, errands=errands)
     text = read_text(syn_path)
-    data = stemcache.parsed(cache, "synonyms", text, lambda: _parse_synonyms(syn_path, text),
-                            _is_parsed_synonyms)
+    data = stemcache.keyed(cache, "synonyms", text, lambda: _parse_synonyms(syn_path, text),
+                           lambda kept: kept if _is_parsed_synonyms(kept) else None)
     return Vocabulary(stopwords=stopwords, generic=generic, errands=errands,
                       spellings=data["spellings"],
                       synonyms={key: tuple(values) for key, values in data["synonyms"].items()})

@@ -23,12 +23,14 @@ import os
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import nltk
 from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 
 from bot.text import Analyzer
+
+T = TypeVar("T")
 
 
 def _path(folder: Path, analyzer: Analyzer) -> Path:
@@ -76,24 +78,29 @@ def save(folder: Path | None, analyzer: Analyzer, known: int) -> bool:
     return _write(_path(folder, analyzer), {"stems": stems, "texts": texts})
 
 
-# Bump when what a parse keeps changes, so older parses are not reused.
-PARSE_FORMAT = 1
+# Bump when what a kept result holds changes, so older ones are not reused.
+KEYED_FORMAT = 1
 
 
-def parsed(folder: Path | None, name: str, text: str, parse: Callable[[], Any],
-           valid: Callable[[Any], bool]) -> Any:
-    """``parse()``'s result (JSON data) for this text: from the cache when an earlier run
-    parsed the same text and the cached data is ``valid``, else parsed (and cached)."""
-    if folder is None:
-        return parse()
-    key = hashlib.sha256(repr((PARSE_FORMAT, text)).encode()).hexdigest()[:16]
-    path = folder / f"{name}-{key}.json"
-    data = _read(path)
-    if data is not None and valid(data):
-        return data
-    data = parse()
-    _write(path, data)
-    return data
+def keyed(folder: Path | None, name: str, basis: object, compute: Callable[[], Any],
+          read: Callable[[Any], T | None]) -> T:
+    """``read`` of the JSON data ``compute()`` gives for ``basis``: the data is kept in
+    ``<folder>/<name>-<hash of basis>.json`` and taken from there while ``read``
+    accepts it (a cache file may hold anything: ``read`` returns None for that)."""
+    path = None
+    if folder is not None:
+        key = hashlib.sha256(repr((KEYED_FORMAT, basis)).encode()).hexdigest()[:16]
+        path = folder / f"{name}-{key}.json"
+        kept = read(_read(path))
+        if kept is not None:
+            return kept
+    data = compute()
+    if path is not None:
+        _write(path, data)
+    result = read(data)
+    if result is None:
+        raise ValueError(f"{name}: computed data that cannot be read back")
+    return result
 
 
 def splitter(folder: Path | None, texts: Iterable[str],
@@ -101,11 +108,19 @@ def splitter(folder: Path | None, texts: Iterable[str],
     """A sentence splitter for these texts, with Punkt's parameters from the cache
     or from ``train`` (and then cached)."""
     text = "\n\n".join(texts)
-    if folder is None:
-        return PunktSentenceTokenizer(train(text))
-    key = hashlib.sha256(repr((nltk.__version__, text)).encode()).hexdigest()[:16]
-    path = folder / f"punkt-{key}.json"
-    data = _read(path)
+    params = keyed(folder, "punkt", (nltk.__version__, text),
+                   lambda: _punkt_data(train(text)), _punkt_params)
+    return PunktSentenceTokenizer(params)
+
+
+def _punkt_data(params: PunktParameters) -> dict[str, Any]:
+    return {"abbrev_types": sorted(params.abbrev_types),
+            "collocations": sorted(list(pair) for pair in params.collocations),
+            "sent_starters": sorted(params.sent_starters),
+            "ortho_context": dict(params.ortho_context)}
+
+
+def _punkt_params(data: Any) -> PunktParameters | None:
     try:
         params = PunktParameters()
         params.abbrev_types = set(data["abbrev_types"])
@@ -114,9 +129,5 @@ def splitter(folder: Path | None, texts: Iterable[str],
         for word, flags in data["ortho_context"].items():
             params.add_ortho_context(word, int(flags))
     except (TypeError, KeyError, ValueError, AttributeError):
-        params = train(text)
-        _write(path, {"abbrev_types": sorted(params.abbrev_types),
-                      "collocations": sorted(list(pair) for pair in params.collocations),
-                      "sent_starters": sorted(params.sent_starters),
-                      "ortho_context": dict(params.ortho_context)})
-    return PunktSentenceTokenizer(params)
+        return None
+    return params
