@@ -250,10 +250,11 @@ class Index:
         self._index_asks(ask_terms)
         # The knowledge's words in order, for finding a name it mentions ("Scottish Centre
         # for Social Research"); "|" keeps one text's end from running into the next.
-        sections = {" ".join(p.section) for p in knowledge.paragraphs}
-        self._running_text = " {} ".format(" | ".join(" ".join(terms) for terms in [
-            *para_terms, *(self.analyzer.tokenize_known(s) for s in sorted(sections))]))
-        self.heading_terms = [frozenset(self.analyzer.tokenize_known(" ".join(p.section)))
+        headings = {s: self.analyzer.tokenize_known(s)
+                    for s in dict.fromkeys(" ".join(p.section) for p in knowledge.paragraphs)}
+        self._running_text = " {} ".format(" | ".join(
+            " ".join(terms) for terms in [*para_terms, *headings.values()]))
+        self.heading_terms = [frozenset(headings[" ".join(p.section)])
                               for p in knowledge.paragraphs]
         paras = knowledge.paragraphs
         self.section_leads = frozenset(
