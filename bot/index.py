@@ -325,7 +325,7 @@ class Index:
 
     def _names_author(self, word: str) -> bool:
         bare = words(word)
-        return bool(bare) and (bare[0] in self.author_names or self.author_like(bare[0]) is not None)
+        return bool(bare) and self.author_like(bare[0]) is not None  # exact or misspelt
 
     def _known_acronym(self, word: str) -> bool:
         return word.isupper() and len(word) > 1 and bool(
