@@ -7,7 +7,7 @@ from pathlib import Path
 
 from bot.citations import parse_citations
 from bot.core import Core
-from bot.knowledge import load_knowledge
+from bot.knowledge import Knowledge, gold_sentences, load_knowledge, load_question_set, normalize
 from bot.text import fold
 
 
@@ -54,6 +54,7 @@ def check_knowledge(folder: str | Path | None) -> CheckReport:
                         f"spellings: {len(vocab.spellings)}; stop words: {len(vocab.stopwords)}")
     report.lines.append(f"Glosses: {len(knowledge.glosses)} of {sentences} sentences; "
                         f"generic words: {len(vocab.generic)}; errand words: {len(vocab.errands)}")
+    _check_question_sets(knowledge, report)
     for theme in knowledge.themes:
         answer = core.theme(theme.name)
         if not answer.quotes:
@@ -77,3 +78,30 @@ def check_knowledge(folder: str | Path | None) -> CheckReport:
             report.problems.append(f"synonyms.yaml: none of the words for {key!r} occur in the "
                                    f"knowledge ({', '.join(values)})")
     return report
+
+
+def _check_question_sets(knowledge: Knowledge, report: CheckReport) -> None:
+    """Summarise what the question sets teach; report answerable questions that teach
+    nothing because none of their gold strings names exactly one sentence."""
+    folder = knowledge.folder / "eval"
+    paths = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+    if not paths:
+        return
+    sentences = {(p, i): normalize(paragraph.sentence(i))
+                 for p, paragraph in enumerate(knowledge.paragraphs)
+                 for i in range(len(paragraph.spans))}
+    learned = 0
+    for path in paths:
+        questions = load_question_set(path)
+        if not questions.learn:
+            continue
+        learned += 1
+        for item in questions.in_scope:
+            if not any(len(gold_sentences(g, sentences)) == 1 for g in item.gold):
+                where = f"eval/{path.name}:{item.line}" if item.line else f"eval/{path.name}"
+                report.problems.append(f"{where}: no gold string of {item.question!r} is in "
+                                       "exactly one sentence, so nothing is learned from it")
+    answerable = sum(1 for e in knowledge.examples if e.sentences)
+    report.lines.append(f"Question sets: {len(paths)}, {learned} learned from: {answerable} "
+                        f"answerable questions tied to their sentences, "
+                        f"{len(knowledge.examples) - answerable} off-topic")

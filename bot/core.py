@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -11,7 +12,7 @@ from pathlib import Path
 from bot.answer import Answer, Quote
 from bot.citations import parse_citations
 from bot.errors import ThemeNotFound
-from bot.index import Hit, Index, Reading, Tuning, names_source
+from bot.index import Concept, Hit, Index, Reading, Tuning, names_source
 from bot.knowledge import Knowledge, Paragraph, Theme, load_knowledge
 from bot.privacy import personal_data_notice
 from bot.text import fold, word_count, words
@@ -74,6 +75,9 @@ class Policy:
     min_coverage: float = 0.4
     min_coverage_practical: float = 0.6
     follow_ratio: float = 0.3
+    # Refuse when the known off-topic questions closest to a question match it better
+    # than this many times the closest answerable ones (0 turns the test off).
+    off_topic_ratio: float = 1.0
     max_quote_words: int = 75
     max_question_chars: int = 1000
 
@@ -91,6 +95,7 @@ class Core:
     def __init__(self, knowledge: Knowledge, tuning: Tuning | None = None,
                  policy: Policy | None = None, cache: Path | None = None) -> None:
         self.knowledge = knowledge
+        self._cache = cache
         self.index = Index(knowledge, tuning, cache)
         self.policy = policy or Policy()
         years = [s.year for s in knowledge.sources if s.year is not None]
@@ -104,6 +109,12 @@ class Core:
         """Load a knowledge folder (the bundled one by default) and index it; ``cache`` is
         the start-up cache folder (see ``bot.stemcache``)."""
         return cls(load_knowledge(folder, cache), tuning, policy, cache)
+
+    def unlearn(self, origins: Collection[str]) -> Core:
+        """This bot as if it had never learned from the named question sets."""
+        examples = tuple(e for e in self.knowledge.examples if e.origin not in origins)
+        return Core(replace(self.knowledge, examples=examples), self.index.tuning,
+                    self.policy, self._cache)
 
     @property
     def themes(self) -> tuple[Theme, ...]:
@@ -145,7 +156,8 @@ class Core:
         # An errand is judged whole: the best stretch of a long message may leave its
         # story aside, but not the errand ("…parking permits, or claim it as expenses?").
         hits = self.index.search(concepts, k=12, whole=practical)
-        if not hits or not self._supported(hits[0], practical):
+        if (not hits or not self._supported(hits[0], practical)
+                or self._like_off_topic(concepts)):
             return self._refuse(text, f"I couldn't find anything in {self._holdings} that "
                                 "answers that, so I won't guess.", notices)
         quotes = self._compose(hits)
@@ -205,6 +217,14 @@ class Core:
     def _supported(self, hit: Hit, practical: bool = False) -> bool:
         need = self.policy.min_coverage_practical if practical else self.policy.min_coverage
         return hit.coverage >= need
+
+    def _like_off_topic(self, concepts: list[Concept]) -> bool:
+        """True when the question is nearer the known off-topic questions than, by the
+        policy's ratio, the questions the knowledge is known to answer."""
+        if self.policy.off_topic_ratio <= 0:
+            return False
+        answerable, off_topic = self.index.nearest_examples(concepts)
+        return off_topic > self.policy.off_topic_ratio * answerable
 
     def _found_message(self, quotes: tuple[Quote, ...]) -> str:
         titles = list(dict.fromkeys(q.source for q in quotes))

@@ -3,67 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from bot.answer import Answer
 from bot.core import Core
-from bot.errors import KnowledgeError
-from bot.knowledge import line_of, parse_yaml, read_text, strip_lines
+from bot.knowledge import InScope, QuestionSet, load_question_set, normalize
 
-
-@dataclass(frozen=True)
-class InScope:
-    """A question the knowledge answers, with strings any correct quote contains."""
-
-    question: str
-    gold: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class QuestionSet:
-    """In-scope questions with gold strings, and out-of-scope questions."""
-
-    path: str
-    in_scope: tuple[InScope, ...]
-    out_of_scope: tuple[str, ...]
-
-
-def _norm(text: str) -> str:
-    return " ".join(text.casefold().split())
-
-
-def load_question_set(path: str | Path) -> QuestionSet:
-    """Read a question set in the ``dev-questions.yaml`` format, naming file and line on error."""
-    path = Path(path)
-    if not path.is_file():
-        raise KnowledgeError(path, "question set not found")
-    data = parse_yaml(path, read_text(path))
-    if not isinstance(data, dict):
-        raise KnowledgeError(path, "must be a mapping with 'in_scope' and 'out_of_scope'", 1)
-    in_scope = []
-    for item in data.get("in_scope") or []:
-        line = line_of(item, line_of(data))
-        clean: Any = strip_lines(item)
-        if (not isinstance(clean, dict) or not isinstance(clean.get("q"), str)
-                or not isinstance(clean.get("gold"), list) or not clean["gold"]
-                or not all(isinstance(g, str) for g in clean["gold"])):
-            raise KnowledgeError(path, "each in_scope item needs 'q' (text) and 'gold' (a "
-                                 "non-empty list of text)", line)
-        in_scope.append(InScope(clean["q"], tuple(clean["gold"])))
-    out = data.get("out_of_scope") or []
-    if not isinstance(out, list) or not all(isinstance(q, str) for q in out):
-        raise KnowledgeError(path, "'out_of_scope' must be a list of questions", line_of(data))
-    if not in_scope and not out:
-        raise KnowledgeError(path, "holds no questions", 1)
-    return QuestionSet(str(path), tuple(in_scope), tuple(out))
+__all__ = ["InScope", "QuestionSet", "Report", "evaluate", "first_gold_rank", "load_question_set"]
 
 
 def first_gold_rank(answer: Answer, gold: tuple[str, ...]) -> int | None:
     """1-based rank of the first quote containing a gold string (case/space-insensitive)."""
-    wanted = [_norm(g) for g in gold]
+    wanted = [normalize(g) for g in gold]
     for rank, quote in enumerate(answer.quotes, 1):
-        text = _norm(quote.text)
+        text = normalize(quote.text)
         if any(g in text for g in wanted):
             return rank
     return None
@@ -83,6 +36,9 @@ class Report:
     abstained: int = 0
     first_quote_words: list[int] = field(default_factory=list)
     misses: list[dict[str, Any]] = field(default_factory=list)
+    # Question sets the bot learns from that share questions with this one: scored
+    # with what they teach left out, so every question is unseen.
+    left_out: list[str] = field(default_factory=list)
 
     def _ratio(self, n: int, d: int) -> float:
         return n / d if d else 0.0
@@ -100,6 +56,7 @@ class Report:
             "out_of_scope": self.out_of_scope,
             "out_of_scope_abstained": self.abstained,
             "mean_first_quote_words": round(sum(words) / len(words), 1) if words else 0.0,
+            "left_out": self.left_out,
             "misses": self.misses,
         }
 
@@ -121,12 +78,26 @@ class Report:
             f"out-of-scope abstained:  {self.abstained}/{self.out_of_scope}",
             f"mean words, first quote: {d['mean_first_quote_words']}",
         ]
+        if self.left_out:
+            lines.append(f"scored unseen:           learning from {', '.join(self.left_out)} "
+                         "left out")
         return "\n".join(lines)
 
 
 def evaluate(core: Core, questions: QuestionSet) -> Report:
-    """Ask every question and score the answers."""
+    """Ask every question and score the answers.
+
+    The bot learns from the question sets in its knowledge's ``eval`` folder; a set it
+    learned from is scored without that learning (the index is built again without
+    it), so the figures say how it does on questions it has not seen.
+    """
     report = Report(path=questions.path)
+    asked = {normalize(q) for q in (*(i.question for i in questions.in_scope),
+                                    *questions.out_of_scope)}
+    report.left_out = sorted({e.origin for e in core.knowledge.examples
+                              if normalize(e.question) in asked})
+    if report.left_out:
+        core = core.unlearn(report.left_out)
     for item in questions.in_scope:
         answer = core.ask(item.question)
         report.in_scope += 1

@@ -190,6 +190,8 @@ class Tuning:
     gloss_weight: float = 1.0
     gloss_credit: float = 0.6
     ask_weight: float = 0.5
+    neighbours: int = 3
+    learned_credit: float = 0.4
 
 
 def _windows(paragraph: Paragraph, size: int) -> list[tuple[int, int]]:
@@ -214,11 +216,26 @@ class Index:
         prose_terms: list[list[str]] = []
         cited_terms: list[list[str]] = []
         gloss_terms: list[list[str]] = []
-        # Each gloss question is tokenized once: for the gloss field and on its own.
+        curated_terms: list[frozenset[str]] = []
+        # Each gloss question, and each question a question set answers with a sentence,
+        # is tokenized once: for the sentence's gloss field and on its own.
         ask_terms = {key: [self.analyzer.tokenize_known(a) for a in g.asks]
                      for key, g in knowledge.glosses.items()}
-        glosses = {key: self.analyzer.tokenize_known(g.text) + [t for a in ask_terms[key] for t in a]
+        # The knowledge's words are its sources' and its curators'; a question set's
+        # words (typos, errands asked about) are only evidence for or against a sentence.
+        curated = {key: frozenset([*self.analyzer.tokenize_known(g.text),
+                                   *(t for a in ask_terms[key] for t in a)])
                    for key, g in knowledge.glosses.items()}
+        off_topic: list[list[str]] = []
+        for example in knowledge.examples:
+            terms = self.analyzer.tokenize_known(example.question)
+            for key in example.sentences:
+                ask_terms.setdefault(key, []).append(terms)
+            if not example.sentences:
+                off_topic.append(terms)
+        glosses = {key: [*self.analyzer.tokenize_known(g.text if (g := knowledge.glosses.get(key))
+                                                       else ""), *(t for a in asks for t in a)]
+                   for key, asks in ask_terms.items()}
         for p_index, paragraph in enumerate(knowledge.paragraphs):
             # Long citation lists would otherwise make a sentence look long to BM25
             # and sink it; the works cited are searchable in a field of their own.
@@ -233,6 +250,8 @@ class Index:
                 cited_terms.append([w for i in range(first, last + 1) for w in cited[i]])
                 gloss_terms.append([w for i in range(first, last + 1)
                                     for w in glosses.get((p_index, i), ())])
+                curated_terms.append(frozenset().union(
+                    *(curated.get((p_index, i), ()) for i in range(first, last + 1))))
         if not self.units:
             raise ValueError("no sentences to index")
         self.unit_terms = [frozenset(p) | frozenset(c) for p, c in zip(prose_terms, cited_terms, strict=True)]
@@ -246,8 +265,12 @@ class Index:
         # Curators' glosses: a field of practitioners' words for each sentence.
         self.glossed = (PositiveIdfBM25(gloss_terms, k1=t.k1, b=t.b) if any(gloss_terms)
                         else None)
-        self.unit_gloss_terms = [frozenset(g) for g in gloss_terms]
-        self._index_asks(ask_terms)
+        # Per excerpt, the words of its curators' glosses, and those only the question
+        # sets' questions add (weaker evidence: "system", "new" from a question asked).
+        self.unit_gloss_terms = curated_terms
+        self.unit_learned_terms = [frozenset(g) - c for g, c in zip(gloss_terms, curated_terms,
+                                                                     strict=True)]
+        self._index_asks(ask_terms, off_topic)
         # The knowledge's words in order, for finding a name it mentions ("Scottish Centre
         # for Social Research"); "|" keeps one text's end from running into the next.
         headings = {s: self.analyzer.tokenize_known(s)
@@ -261,7 +284,7 @@ class Index:
             i for i, p in enumerate(paras)
             if i == 0 or (p.source, p.section) != (paras[i - 1].source, paras[i - 1].section))
         self.prose_vocabulary = frozenset(self.paragraphs.idf)
-        self.vocabulary = self.prose_vocabulary.union(*self.heading_terms, *self.unit_gloss_terms)
+        self.vocabulary = self.prose_vocabulary.union(*self.heading_terms, *curated.values())
         self.max_idf = max(self.paragraphs.idf.values())
         self.synonyms = self._compile_synonyms(vocab)
         self.generic = frozenset(t for w in vocab.generic for t in self.analyzer.tokenize_known(w))
@@ -346,16 +369,23 @@ class Index:
                      if code == soundex(name) and word[:2] == name[:2]
                      and edit_distance(word, name) <= 1), None)
 
-    def _index_asks(self, ask_terms: dict[tuple[int, int], list[list[str]]]) -> None:
-        """Each question a gloss says its sentence answers, as a document of its own.
+    def _index_asks(self, ask_terms: dict[tuple[int, int], list[list[str]]],
+                    off_topic: list[list[str]]) -> None:
+        """Each question a sentence is known to answer (a gloss's asks, a question set's
+        answerable questions) as a document of its own, and after them the off-topic
+        questions of the question sets.
 
         A practitioner's question that closely matches one of them is strong evidence
-        for that sentence, which the long gloss field as a whole would dilute.
+        for that sentence, which the long gloss field as a whole would dilute; one that
+        matches an off-topic question better than any answerable one is evidence that
+        the knowledge does not answer it.
         """
         keys = sorted(k for k, terms in ask_terms.items() if terms)
         asks = [(key, terms) for key in keys for terms in ask_terms[key]]
-        self.asks = (PositiveIdfBM25([terms for _, terms in asks],
-                                     k1=self.tuning.k1, b=self.tuning.b) if asks else None)
+        documents = [terms for _, terms in asks] + off_topic
+        self._answerable = len(asks)
+        self.asks = (PositiveIdfBM25(documents, k1=self.tuning.k1, b=self.tuning.b)
+                     if asks else None)
         # Asks are grouped by sentence, so a sentence's best is one reduceat slice.
         self._ask_starts = np.array([i for i, (key, _) in enumerate(asks)
                                      if i == 0 or asks[i - 1][0] != key], dtype=int)
@@ -370,11 +400,23 @@ class Index:
             self._unit_ask_rows[n, : len(unit_rows)] = unit_rows
 
     def _ask_scores(self, groups: list[dict[str, float]]) -> np.ndarray:
-        """Per excerpt, the best BM25 score of any question its sentences' glosses ask."""
+        """Per excerpt, the best BM25 score of any question its sentences are known to answer."""
         if self.asks is None:
             return np.zeros(len(self.units))
-        best = np.maximum.reduceat(self.asks.group_scores(groups), self._ask_starts)
+        scores = self.asks.group_scores(groups)[: self._answerable]
+        best = np.maximum.reduceat(scores, self._ask_starts)
         return np.append(best, 0.0)[self._unit_ask_rows].max(axis=1)
+
+    def nearest_examples(self, concepts: Sequence[Concept]) -> tuple[float, float]:
+        """How close the question is to known answerable and to known off-topic questions:
+        the mean BM25 score of the closest few of each, so one odd example ("How does
+        transformational leadership differ from transactional leadership?") cannot
+        outvote the many answerable questions about leadership."""
+        if self.asks is None or not concepts:
+            return 0.0, 0.0
+        scores = self.asks.group_scores(self._groups(concepts))
+        answerable, off_topic = scores[: self._answerable], scores[self._answerable:]
+        return _mean_best(answerable, self.tuning.neighbours), _mean_best(off_topic, self.tuning.neighbours)
 
     def _compile_synonyms(self, vocab: Vocabulary) -> dict[str, list[SynonymKey]]:
         """Synonym keys compiled, indexed by their first content term for quick lookup."""
@@ -653,19 +695,27 @@ class Index:
         paragraph = self.knowledge.paragraphs[unit.paragraph]
         terms = self.unit_terms[index] | self.heading_terms[unit.paragraph]
         gloss = self.unit_gloss_terms[index]
+        learned = self.unit_learned_terms[index]
         weights = weights or [self._concept_weight(c) for c in concepts]
         t = self.tuning
         matched, credit = [], []
         for c, weight in zip(concepts, weights, strict=True):
             share = (1.0 if c.terms & terms else t.synonym_credit if c.synonyms & terms
                      else t.gloss_credit if c.terms & gloss
-                     else t.gloss_credit * t.synonym_credit if c.synonyms & gloss else 0.0)
+                     else t.gloss_credit * t.synonym_credit if c.synonyms & gloss
+                     else t.learned_credit if c.terms & learned
+                     else t.learned_credit * t.synonym_credit if c.synonyms & learned else 0.0)
             if share:
                 matched.append(c.word)
             credit.append(weight * share)
         coverage = _best_share(weights, credit, 0 if whole else self.tuning.coverage_window)
         return Hit(paragraph, unit.first, unit.last, score, coverage,
                    tuple(dict.fromkeys(matched)))
+
+
+def _mean_best(scores: np.ndarray, count: int) -> float:
+    """The mean of the ``count`` highest scores (of all, when there are fewer)."""
+    return float(np.sort(scores)[-max(count, 1):].mean()) if scores.size else 0.0
 
 
 def _best_share(weights: Sequence[float], credit: Sequence[float], window: int) -> float:

@@ -91,6 +91,36 @@ class Gloss:
 
 
 @dataclass(frozen=True)
+class Example:
+    """A question from a curator's question set that the bot learns from: an answerable
+    one with the sentences its gold strings name, or an off-topic one (no sentences)."""
+
+    question: str
+    sentences: tuple[tuple[int, int], ...]
+    origin: str  # the question set's file name
+
+
+@dataclass(frozen=True)
+class InScope:
+    """A question the knowledge answers, with strings any correct quote contains."""
+
+    question: str
+    gold: tuple[str, ...]
+    line: int | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class QuestionSet:
+    """In-scope questions with gold strings, and out-of-scope questions."""
+
+    path: str
+    in_scope: tuple[InScope, ...]
+    out_of_scope: tuple[str, ...]
+    # False keeps the set unseen: the bot never learns from it (the development set).
+    learn: bool = True
+
+
+@dataclass(frozen=True)
 class Knowledge:
     """Everything loaded from one knowledge folder."""
 
@@ -102,6 +132,8 @@ class Knowledge:
     splitter: PunktSentenceTokenizer
     # (paragraph index, sentence index) -> a curator's gloss in practitioners' words.
     glosses: dict[tuple[int, int], Gloss] = field(default_factory=dict)
+    # Questions from the question sets in ``eval/``, answerable and off-topic.
+    examples: tuple[Example, ...] = ()
 
 
 def bundled_folder() -> Path:
@@ -359,6 +391,90 @@ def _load_glosses(path: Path, paragraphs: tuple[Paragraph, ...]) -> dict[tuple[i
     return glosses
 
 
+def normalize(text: str) -> str:
+    """Text compared loosely: case-folded, runs of white space as one space."""
+    return " ".join(text.casefold().split())
+
+
+def load_question_set(path: str | Path, text: str | None = None) -> QuestionSet:
+    """Read a question set in the ``dev-questions.yaml`` format, naming file and line on error."""
+    path = Path(path)
+    if text is None:
+        if not path.is_file():
+            raise KnowledgeError(path, "question set not found")
+        text = read_text(path)
+    data = parse_yaml(path, text)
+    if not isinstance(data, dict):
+        raise KnowledgeError(path, "must be a mapping with 'in_scope' and 'out_of_scope'", 1)
+    in_scope = []
+    for item in data.get("in_scope") or []:
+        line = line_of(item, line_of(data))
+        clean: Any = strip_lines(item)
+        if (not isinstance(clean, dict) or not isinstance(clean.get("q"), str)
+                or not isinstance(clean.get("gold"), list) or not clean["gold"]
+                or not all(isinstance(g, str) for g in clean["gold"])):
+            raise KnowledgeError(path, "each in_scope item needs 'q' (text) and 'gold' (a "
+                                 "non-empty list of text)", line)
+        in_scope.append(InScope(clean["q"], tuple(clean["gold"]), line))
+    out = data.get("out_of_scope") or []
+    if not isinstance(out, list) or not all(isinstance(q, str) for q in out):
+        raise KnowledgeError(path, "'out_of_scope' must be a list of questions", line_of(data))
+    learn = data.get("learn", True)
+    if not isinstance(learn, bool):
+        raise KnowledgeError(path, "'learn' must be true or false", line_of(data, 1, "learn"))
+    if not in_scope and not out:
+        raise KnowledgeError(path, "holds no questions", 1)
+    return QuestionSet(str(path), tuple(in_scope), tuple(out), learn)
+
+
+def gold_sentences(gold: str, sentences: dict[tuple[int, int], str]) -> list[tuple[int, int]]:
+    """The sentences (normalized, by key) that contain a gold string."""
+    wanted = normalize(gold)
+    return [key for key, text in sentences.items() if wanted in text]
+
+
+def _load_examples(folder: Path, paragraphs: tuple[Paragraph, ...],
+                   cache: Path | None) -> tuple[Example, ...]:
+    """What the question sets in ``folder`` teach: each answerable question belongs to the
+    sentences its gold strings name (a string found in no sentence, or in several,
+    teaches nothing; ``check`` reports it); each off-topic question is an example of
+    what the knowledge does not answer. Sets that say ``learn: false`` are left out."""
+    files = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+    if not files:
+        return ()
+    texts = [(path, read_text(path)) for path in files]
+    sentences = {(p, i): normalize(paragraph.sentence(i))
+                 for p, paragraph in enumerate(paragraphs) for i in range(len(paragraph.spans))}
+
+    def compute() -> list[list[Any]]:
+        rows: list[list[Any]] = []
+        for path, text in texts:
+            questions = load_question_set(path, text)
+            if not questions.learn:
+                continue
+            for item in questions.in_scope:
+                keys = [found[0] for g in item.gold
+                        if len(found := gold_sentences(g, sentences)) == 1]
+                if keys:
+                    rows.append([item.question, [list(k) for k in dict.fromkeys(keys)], path.name])
+            rows += [[q, [], path.name] for q in questions.out_of_scope]
+        return rows
+
+    def read(rows: Any) -> tuple[Example, ...] | None:
+        try:
+            examples = tuple(Example(q, tuple((int(p), int(i)) for p, i in keys), str(origin))
+                             for q, keys, origin in rows)
+        except (TypeError, ValueError):
+            return None
+        if not all(isinstance(e.question, str) and key in sentences
+                   for e in examples for key in e.sentences):
+            return None
+        return examples
+
+    basis = ([(p.name, t) for p, t in texts], sorted(sentences.items()))
+    return stemcache.keyed(cache, "examples", basis, compute, read)
+
+
 def _load_wordlist(path: Path) -> frozenset[str]:
     words: set[str] = set()
     for line in read_text(path).splitlines():
@@ -460,6 +576,7 @@ def load_knowledge(folder: str | Path | None = None, cache: Path | None = None) 
         sources=tuple(s for s, _ in parsed),
         paragraphs=tuple(paragraphs),
         glosses=_load_glosses(root / "glosses.yaml", tuple(paragraphs)),
+        examples=_load_examples(root / "eval", tuple(paragraphs), cache),
         themes=_load_themes(root / "themes.yaml"),
         vocabulary=_load_vocabulary(root, cache),
         splitter=splitter,
