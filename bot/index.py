@@ -10,6 +10,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 from typing import NamedTuple
 
@@ -63,6 +64,35 @@ class PositiveIdfBM25(BM25Okapi):
         super().__init__(corpus, k1=k1, b=b)
         self._term_cache: dict[str, np.ndarray] = {}
 
+    def _initialize(self, corpus: list[list[str]]) -> dict[str, int]:  # type: ignore[override]
+        """rank-bm25's statistics, but as postings built with numpy: per term, the
+        documents that hold it and how often. Its own word-by-word loop is most of the
+        start-up for thousands of short documents, and its scoring visits every
+        document for every term; these touch only the documents holding a term."""
+        self.doc_len = [len(document) for document in corpus]
+        self.corpus_size = size = len(corpus)
+        self.avgdl = sum(self.doc_len) / size
+        words = list(chain.from_iterable(corpus))
+        # In order of first use, as rank-bm25 counts them (the average IDF sums in order).
+        self._term_ids = {word: n for n, word in enumerate(dict.fromkeys(words))}
+        ids = np.fromiter(map(self._term_ids.__getitem__, words), np.int64, len(words))
+        docs = np.repeat(np.arange(size, dtype=np.int64), self.doc_len)
+        pairs, counts = np.unique(ids * size + docs, return_counts=True)
+        self._posting_docs = pairs % size
+        self._posting_counts = counts.astype(float)
+        per_term = np.bincount(pairs // size, minlength=len(self._term_ids))
+        self._posting_starts = np.concatenate(([0], np.cumsum(per_term)))
+        self._lengths = np.asarray(self.doc_len, dtype=float)
+        return dict(zip(self._term_ids, per_term.tolist(), strict=True))
+
+    def get_scores(self, query: Sequence[str]) -> np.ndarray:
+        """rank-bm25's scores for a query, term by term from the postings."""
+        return sum((self.term_scores(term) for term in query), np.zeros(self.corpus_size))
+
+    def get_batch_scores(self, query: Sequence[str], doc_ids: Sequence[int]) -> list[float]:
+        """rank-bm25's scores of some documents for a query."""
+        return self.get_scores(query)[list(doc_ids)].tolist()
+
     def _calc_idf(self, nd: dict[str, int]) -> None:
         n_docs = self.corpus_size
         for word, freq in nd.items():
@@ -95,7 +125,17 @@ class PositiveIdfBM25(BM25Okapi):
     def term_scores(self, term: str) -> np.ndarray:
         """BM25 scores of every document for one term, computed once per index."""
         if term not in self._term_cache:
-            self._term_cache[term] = self.get_scores([term])
+            # rank-bm25's get_scores for one term, for the documents that hold it.
+            scores = np.zeros(self.corpus_size)
+            number = self._term_ids.get(term)
+            if number is not None:
+                held = slice(self._posting_starts[number], self._posting_starts[number + 1])
+                docs, frequency = self._posting_docs[held], self._posting_counts[held]
+                scores[docs] = (self.idf.get(term) or 0) * (
+                    frequency * (self.k1 + 1)
+                    / (frequency + self.k1 * (1 - self.b + self.b * self._lengths[docs]
+                                              / self.avgdl)))
+            self._term_cache[term] = scores
         return self._term_cache[term]
 
 

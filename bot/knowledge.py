@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 from nltk.tokenize.punkt import PunktSentenceTokenizer
@@ -90,8 +91,7 @@ class Gloss:
     asks: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Example:
+class Example(NamedTuple):
     """A question from a curator's question set that the bot learns from: an answerable
     one with the sentences its gold strings name, or an off-topic one (no sentences)."""
 
@@ -471,7 +471,11 @@ def _load_examples(folder: Path, paragraphs: tuple[Paragraph, ...],
             return None
         return examples
 
-    basis = ([(p.name, t) for p, t in texts], sorted(sentences.items()))
+    # The sets and the sentences, hashed here: the store would hash their long repr.
+    digest = hashlib.sha256()
+    for part in [p.name + "\0" + t for p, t in texts] + [s for _, s in sorted(sentences.items())]:
+        digest.update(part.encode() + b"\0")
+    basis = digest.hexdigest()
     return stemcache.keyed(cache, "examples", basis, compute, read)
 
 

@@ -24,6 +24,7 @@ import json
 import os
 import tempfile
 from collections.abc import Callable, Iterable
+from itertools import chain
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -64,12 +65,23 @@ def load(folder: Path | None, analyzer: Analyzer) -> int:
     if not isinstance(data, dict):
         return 0
     stems, texts = data.get("stems"), data.get("texts")
-    stems = {k: v for k, v in stems.items() if isinstance(k, str) and isinstance(v, str)} \
-        if isinstance(stems, dict) else {}
-    texts = {k: v for k, v in texts.items() if isinstance(k, str) and isinstance(v, list)
-             and all(isinstance(t, str) for t in v)} if isinstance(texts, dict) else {}
+    # JSON keys are always text; checked in bulk (C loops), as a file of thousands of
+    # texts is the usual case and a damaged one the rare one.
+    if not isinstance(stems, dict) or not _all_text(stems.values()):
+        stems = {}
+    if (not isinstance(texts, dict) or not _only(map(type, texts.values()), list)
+            or not _all_text(chain.from_iterable(texts.values()))):
+        texts = {}
     analyzer.remember(stems, texts)
     return len(stems) + len(texts)
+
+
+def _only(types: Iterable[type], kind: type) -> bool:
+    return set(types) <= {kind}
+
+
+def _all_text(values: Iterable[Any]) -> bool:
+    return _only(map(type, values), str)
 
 
 def save(folder: Path | None, analyzer: Analyzer, known: int) -> bool:

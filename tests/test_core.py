@@ -8,6 +8,7 @@ from dataclasses import replace
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from rank_bm25 import BM25Okapi
 
 from bot.citations import parse_citations
 from bot.core import Core, Policy
@@ -137,6 +138,24 @@ def test_idf_stays_positive_for_terms_in_most_passages(core: Core) -> None:
     corpus = [["work", "fund"], ["work", "cultur"], ["work"], ["work", "lead"], ["fund"]]
     bm25 = PositiveIdfBM25(corpus)
     assert 0 < bm25.idf["work"] < bm25.idf["fund"] < bm25.idf["lead"]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(["work", "fund", "lead", "team", "cultur"]),
+                         min_size=1, max_size=6), min_size=1, max_size=12))
+def test_statistics_and_scores_are_rank_bm25s_own(corpus: list[list[str]]) -> None:
+    # The index counts with Counter and scores term by term; the figures must be
+    # exactly those rank-bm25's own loop and get_scores give.
+    ours = PositiveIdfBM25(corpus, k1=1.2, b=0.75)
+    reference = BM25Okapi(corpus, k1=1.2, b=0.75)
+    assert ours.doc_len == reference.doc_len and ours.avgdl == reference.avgdl
+    assert list(ours.idf) == list(reference.idf)
+    reference.idf = ours.idf
+    for term in ["work", "fund", "lead", "team", "cultur", "absent"]:
+        assert list(ours.term_scores(term)) == list(reference.get_scores([term]))
+    query = ["work", "team", "work", "absent"]
+    assert list(ours.get_scores(query)) == list(reference.get_scores(query))
+    assert ours.get_batch_scores(query, [0]) == list(reference.get_batch_scores(query, [0]))
 
 
 @settings(max_examples=60, deadline=None)

@@ -50,7 +50,8 @@ def test_questions_are_never_written_to_the_cache(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("content", ["{not json", "[1, 2]", '{"stems": {"funding": 3}}', "",
-                                     '{"stems": [], "texts": {"a": "b"}}'])
+                                     '{"stems": [], "texts": {"a": "b"}}',
+                                     '{"stems": {"funding": "fund"}, "texts": {"a": ["b", 3]}}'])
 def test_a_corrupt_cache_is_ignored_and_replaced(tmp_path: Path, content: str) -> None:
     knowledge = load_knowledge()
     vocab = knowledge.vocabulary
