@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import chain
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 from rank_bm25 import BM25Okapi
@@ -326,7 +326,7 @@ class Index:
         self.prose_vocabulary = frozenset(self.paragraphs.idf)
         self.vocabulary = self.prose_vocabulary.union(*self.heading_terms, *curated.values())
         self.max_idf = max(self.paragraphs.idf.values())
-        self.synonyms = self._compile_synonyms(vocab)
+        self.synonyms = self._compile_synonyms(vocab, cache)
         self.generic = frozenset(t for w in vocab.generic for t in self.analyzer.tokenize_known(w))
         # An errand word counts by its stem ("rotas" meets "rota") unless the knowledge,
         # its glosses or a synonym use that stem for something else ("hearings" stems
@@ -458,15 +458,40 @@ class Index:
         answerable, off_topic = scores[: self._answerable], scores[self._answerable:]
         return _mean_best(answerable, self.tuning.neighbours), _mean_best(off_topic, self.tuning.neighbours)
 
-    def _compile_synonyms(self, vocab: Vocabulary) -> dict[str, list[SynonymKey]]:
-        """Synonym keys compiled, indexed by their first content term for quick lookup."""
-        compiled: dict[str, list[SynonymKey]] = {}
-        for key, values in vocab.synonyms.items():
-            targets = frozenset(t for v in values for t in self.analyzer.tokenize_known(v))
-            compiled_key = self.synonym_key(key, targets) if targets else None
-            if compiled_key is not None:
-                compiled.setdefault(compiled_key.terms[0], []).append(compiled_key)
-        return compiled
+    def _compile_synonyms(self, vocab: Vocabulary,
+                          cache: Path | None) -> dict[str, list[SynonymKey]]:
+        """Synonym keys compiled, indexed by their first content term for quick lookup
+        (kept in the start-up cache: they depend only on the file and the analyzer)."""
+
+        def compute() -> list[list[list[str]]]:
+            rows = []
+            # In key order, as the vocabulary's own cache keeps them, so that a key's
+            # place among those sharing its first term never depends on a cache.
+            for key, values in sorted(vocab.synonyms.items()):
+                targets = sorted({t for v in values for t in self.analyzer.tokenize_known(v)})
+                compiled = self.synonym_key(key, frozenset(targets)) if targets else None
+                if compiled is not None:
+                    rows.append([list(compiled.before), list(compiled.terms),
+                                 list(compiled.after), targets])
+            return rows
+
+        def read(rows: Any) -> dict[str, list[SynonymKey]] | None:
+            if not isinstance(rows, list):
+                return None
+            compiled: dict[str, list[SynonymKey]] = {}
+            try:
+                for before, terms, after, targets in rows:
+                    if not all(isinstance(t, str) for part in (before, terms, after, targets)
+                               for t in part):
+                        return None
+                    key = SynonymKey(tuple(before), tuple(terms), tuple(after), frozenset(targets))
+                    compiled.setdefault(key.terms[0], []).append(key)
+            except (TypeError, ValueError, IndexError):
+                return None
+            return compiled
+
+        basis = (self.analyzer.stem_key(), sorted(vocab.synonyms.items()))
+        return stemcache.keyed(cache, "synonym-keys", basis, compute, read)
 
     def synonym_key(self, key: str, targets: frozenset[str] = frozenset()) -> SynonymKey | None:
         """A synonym key as matched: its content terms, and the small words at its ends.

@@ -353,15 +353,42 @@ def _load_themes(path: Path) -> tuple[Theme, ...]:
     return tuple(themes)
 
 
-def _load_glosses(path: Path, paragraphs: tuple[Paragraph, ...]) -> dict[tuple[int, int], Gloss]:
-    """Curators' glosses, each tied to the one sentence that opens with its ``sentence``.
+def _load_glosses(path: Path, paragraphs: tuple[Paragraph, ...],
+                  cache: Path | None = None) -> dict[tuple[int, int], Gloss]:
+    """Curators' glosses, each tied to the one sentence that opens with its ``sentence``
+    (kept parsed in the start-up cache, keyed by the file and the sentences).
 
     An entry's ``gloss`` (phrases) and ``asks`` (questions the sentence answers) are
     both practitioners' words for it; they are searched together.
     """
     if not path.is_file():
         return {}
-    data = parse_yaml(path, read_text(path))
+    text = read_text(path)
+    sentences = [paragraph.sentence(i) for paragraph in paragraphs
+                 for i in range(len(paragraph.spans))]
+
+    def compute() -> list[list[Any]]:
+        return [[p, i, g.text, list(g.asks)]
+                for (p, i), g in _parse_glosses(path, text, paragraphs).items()]
+
+    def read(rows: Any) -> dict[tuple[int, int], Gloss] | None:
+        if not isinstance(rows, list):
+            return None
+        try:
+            glosses = {(int(p), int(i)): Gloss(str(gloss), tuple(map(str, asks)))
+                       for p, i, gloss, asks in rows}
+        except (TypeError, ValueError):
+            return None
+        return glosses if all(0 <= p < len(paragraphs) and 0 <= i < len(paragraphs[p].spans)
+                              for p, i in glosses) else None
+
+    return stemcache.keyed(cache, "glosses", (text, sentences), compute, read)
+
+
+def _parse_glosses(path: Path, text: str,
+                   paragraphs: tuple[Paragraph, ...]) -> dict[tuple[int, int], Gloss]:
+    """``glosses.yaml`` parsed and checked: each entry by the sentence it glosses."""
+    data = parse_yaml(path, text)
     if data is None:
         return {}
     if not isinstance(data, list):
@@ -461,6 +488,8 @@ def _load_examples(folder: Path, paragraphs: tuple[Paragraph, ...],
         return rows
 
     def read(rows: Any) -> tuple[Example, ...] | None:
+        if not isinstance(rows, list):
+            return None
         try:
             examples = tuple(Example(q, tuple((int(p), int(i)) for p, i in keys), str(origin))
                              for q, keys, origin in rows)
@@ -579,7 +608,7 @@ def load_knowledge(folder: str | Path | None = None, cache: Path | None = None) 
         folder=root,
         sources=tuple(s for s, _ in parsed),
         paragraphs=tuple(paragraphs),
-        glosses=_load_glosses(root / "glosses.yaml", tuple(paragraphs)),
+        glosses=_load_glosses(root / "glosses.yaml", tuple(paragraphs), cache),
         examples=_load_examples(root / "eval", tuple(paragraphs), cache),
         themes=_load_themes(root / "themes.yaml"),
         vocabulary=_load_vocabulary(root, cache),

@@ -10,6 +10,8 @@
 - The vocabulary: ``synonyms.yaml`` parsed and checked, in
   ``<cache folder>/synonyms-<hash of the file>.json`` (JSON reads far faster than
   YAML; a changed file has a new hash, so it is parsed and checked again).
+- ``glosses.yaml`` parsed and checked, in ``<cache folder>/glosses-<hash>.json``, and the
+  synonym keys compiled for the analyzer, in ``<cache folder>/synonym-keys-<hash>.json``.
 - The question sets: what ``eval/*.yaml`` teach (each question with the sentences its
   gold strings name), in ``<cache folder>/examples-<hash of the sets and sentences>.json``.
 

@@ -123,18 +123,35 @@ def test_a_second_start_takes_its_vocabulary_from_the_cache(
                         lambda path, *args, **kwargs: parsed.append(path.name)
                         or original(path, *args, **kwargs))
     second = load_knowledge(cache=tmp_path)
-    assert "synonyms.yaml" not in parsed and "glosses.yaml" in parsed
+    # Only the source's front matter and the small themes file are read as YAML: the
+    # vocabulary, the glosses and the question sets come from the cache.
+    assert parsed == ["what-works.md", "themes.yaml"]
     assert second.vocabulary == first.vocabulary == load_knowledge().vocabulary
+    assert second.glosses == first.glosses == load_knowledge().glosses
+    assert second.examples == first.examples == load_knowledge().examples
 
 
-@pytest.mark.parametrize("content", ["{not json", "[]", '{"spellings": {}, "synonyms": 3}',
-                                     '{"spellings": {}, "synonyms": {"money": [1]}}', ""])
-def test_a_corrupt_vocabulary_cache_is_ignored_and_replaced(tmp_path: Path, content: str) -> None:
-    load_knowledge(cache=tmp_path)
-    path = next(tmp_path.glob("synonyms-*.json"))
+# (cache file, what it holds, damaged contents): each is ignored and written again.
+CORRUPT = [
+    *[("synonyms", "vocabulary", c) for c in ["{not json", "[]", '{"spellings": {}, "synonyms": 3}',
+                                             '{"spellings": {}, "synonyms": {"money": [1]}}', ""]],
+    *[("glosses", "glosses", c) for c in ["{not json", "{}", "[[0, 0, 3]]", '[[99, 0, "x", []]]',
+                                         '[["a", 0, "x", []]]', ""]],
+    *[("examples", "examples", c) for c in ["{not json", "{}", '[["q", [[999, 0]], "x.yaml"]]',
+                                           '[["q", 3, "x.yaml"]]']],
+]
+
+
+@pytest.mark.parametrize(("name", "field", "content"), CORRUPT)
+def test_a_corrupt_knowledge_cache_is_ignored_and_replaced(tmp_path: Path, name: str, field: str,
+                                                           content: str) -> None:
+    kept = load_knowledge(cache=tmp_path)
+    path = next(tmp_path.glob(f"{name}-*.json"))
+    written = path.read_text(encoding="utf-8")
     path.write_text(content, encoding="utf-8")
-    assert load_knowledge(cache=tmp_path).vocabulary == load_knowledge().vocabulary
-    assert "money" in json.loads(path.read_text(encoding="utf-8"))["synonyms"]
+    again = load_knowledge(cache=tmp_path)
+    assert getattr(again, field) == getattr(kept, field) == getattr(load_knowledge(), field)
+    assert path.read_text(encoding="utf-8") == written
 
 
 def test_a_changed_vocabulary_is_parsed_and_checked_again(tmp_path: Path) -> None:
@@ -149,3 +166,15 @@ def test_a_changed_vocabulary_is_parsed_and_checked_again(tmp_path: Path) -> Non
     with pytest.raises(KnowledgeError) as err:
         load_knowledge(folder, cache)
     assert err.value.line == 3 and "'cash'" in str(err.value)
+
+
+@pytest.mark.parametrize("content", ["{not json", "{}", "[[1, 2]]", '[[[], [3], [], []]]',
+                                     '[[[], [], [], ["x"]]]'])
+def test_a_corrupt_synonym_keys_cache_is_ignored_and_replaced(tmp_path: Path,
+                                                              content: str) -> None:
+    first = Core(load_knowledge(cache=tmp_path), cache=tmp_path).index.synonyms
+    path = next(tmp_path.glob("synonym-keys-*.json"))
+    path.write_text(content, encoding="utf-8")
+    again = Core(load_knowledge(cache=tmp_path), cache=tmp_path).index.synonyms
+    assert again == first == Core(load_knowledge()).index.synonyms
+    assert len(json.loads(path.read_text(encoding="utf-8"))) > 2000
