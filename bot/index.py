@@ -259,13 +259,13 @@ class Index:
         curated_terms: list[frozenset[str]] = []
         # Each gloss question, and each question a question set answers with a sentence,
         # is tokenized once: for the sentence's gloss field and on its own.
+        gloss_text = {key: self.analyzer.tokenize_known(g.text)
+                      for key, g in knowledge.glosses.items()}
         ask_terms = {key: [self.analyzer.tokenize_known(a) for a in g.asks]
                      for key, g in knowledge.glosses.items()}
         # The knowledge's words are its sources' and its curators'; a question set's
         # words (typos, errands asked about) are only evidence for or against a sentence.
-        curated = {key: frozenset([*self.analyzer.tokenize_known(g.text),
-                                   *(t for a in ask_terms[key] for t in a)])
-                   for key, g in knowledge.glosses.items()}
+        curated = {key: frozenset(gloss_text[key]).union(*ask_terms[key]) for key in gloss_text}
         off_topic: list[list[str]] = []
         for example in knowledge.examples:
             terms = self.analyzer.tokenize_known(example.question)
@@ -273,8 +273,7 @@ class Index:
                 ask_terms.setdefault(key, []).append(terms)
             if not example.sentences:
                 off_topic.append(terms)
-        glosses = {key: [*self.analyzer.tokenize_known(g.text if (g := knowledge.glosses.get(key))
-                                                       else ""), *(t for a in asks for t in a)]
+        glosses = {key: [*gloss_text.get(key, ()), *(t for a in asks for t in a)]
                    for key, asks in ask_terms.items()}
         for p_index, paragraph in enumerate(knowledge.paragraphs):
             # Long citation lists would otherwise make a sentence look long to BM25
@@ -337,6 +336,8 @@ class Index:
                                  if t not in self.vocabulary and t not in synonym_words)
         self.errand_spellings = frozenset(fold(w) for w in vocab.errands)
         self.author_names = self._author_names()
+        self._author_codes = [(name[:2], soundex(name), name, term)
+                              for name, term in self.author_names.items()]
         # Questions bring endless new words: remember the recent ones, not all of them.
         self._author_like = lru_cache(maxsize=8192)(self._find_author)
         # Only the knowledge's own words are cached: this runs before any question.
@@ -404,9 +405,11 @@ class Index:
         return self._author_like(word)
 
     def _find_author(self, word: str) -> str | None:
-        code = soundex(word) if len(word) >= 4 and word.isalpha() else ""
-        return next((term for name, term in self.author_names.items()
-                     if code == soundex(name) and word[:2] == name[:2]
+        if len(word) < 4 or not word.isalpha():
+            return None
+        code = soundex(word)
+        return next((term for start, name_code, name, term in self._author_codes
+                     if name_code == code and start == word[:2]
                      and edit_distance(word, name) <= 1), None)
 
     def _index_asks(self, ask_terms: dict[tuple[int, int], list[list[str]]],
@@ -424,6 +427,7 @@ class Index:
         asks = [(key, terms) for key in keys for terms in ask_terms[key]]
         documents = [terms for _, terms in asks] + off_topic
         self._answerable = len(asks)
+        self._last_known_scores: tuple[tuple[Any, ...], np.ndarray] | None = None
         self.asks = (PositiveIdfBM25(documents, k1=self.tuning.k1, b=self.tuning.b)
                      if asks else None)
         # Asks are grouped by sentence, so a sentence's best is one reduceat slice.
@@ -443,9 +447,23 @@ class Index:
         """Per excerpt, the best BM25 score of any question its sentences are known to answer."""
         if self.asks is None:
             return np.zeros(len(self.units))
-        scores = self.asks.group_scores(groups)[: self._answerable]
+        scores = self._known_question_scores(groups)[: self._answerable]
         best = np.maximum.reduceat(scores, self._ask_starts)
         return np.append(best, 0.0)[self._unit_ask_rows].max(axis=1)
+
+    def _known_question_scores(self, groups: list[dict[str, float]]) -> np.ndarray:
+        """BM25 scores of every known question, answerable first, then off-topic.
+
+        Ranking and the off-topic test both need them for the same question, so the
+        last query's are kept (one slot, replaced whole, so threads only ever recompute).
+        """
+        key = tuple(tuple(sorted(group.items())) for group in groups)
+        last = self._last_known_scores
+        if last is not None and last[0] == key:
+            return last[1]
+        scores = self.asks.group_scores(groups) if self.asks is not None else np.zeros(0)
+        self._last_known_scores = (key, scores)
+        return scores
 
     def nearest_examples(self, concepts: Sequence[Concept]) -> tuple[float, float]:
         """How close the question is to known answerable and to known off-topic questions:
@@ -454,7 +472,7 @@ class Index:
         outvote the many answerable questions about leadership."""
         if self.asks is None or not concepts:
             return 0.0, 0.0
-        scores = self.asks.group_scores(self._groups(concepts))
+        scores = self._known_question_scores(self._groups(concepts))
         answerable, off_topic = scores[: self._answerable], scores[self._answerable:]
         return _mean_best(answerable, self.tuning.neighbours), _mean_best(off_topic, self.tuning.neighbours)
 
