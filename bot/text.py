@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
 import nltk
+from nltk.metrics.distance import edit_distance as edit_distance  # for bot.index
 from nltk.stem.snowball import SnowballStemmer
 from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer, PunktTrainer
 
@@ -179,13 +180,3 @@ def soundex(word: str) -> str:
         if ch not in "hw":  # h and w do not separate two letters of one code
             previous = digit
     return (code + "000")[:4]
-
-
-def edit_distance(a: str, b: str) -> int:
-    """Levenshtein distance: the fewest inserted, deleted or replaced letters."""
-    row = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        previous, row[0] = row[0], i
-        for j, cb in enumerate(b, 1):
-            previous, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, previous + (ca != cb))
-    return row[-1]
