@@ -7,7 +7,7 @@ from pathlib import Path
 
 from bot.citations import parse_citations
 from bot.core import Core
-from bot.knowledge import Knowledge, gold_sentences, load_knowledge, load_question_set, normalize
+from bot.knowledge import Knowledge, load_knowledge, load_question_set, sentence_texts, taught_sentences
 from bot.text import fold
 
 
@@ -87,9 +87,7 @@ def _check_question_sets(knowledge: Knowledge, report: CheckReport) -> None:
     paths = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
     if not paths:
         return
-    sentences = {(p, i): normalize(paragraph.sentence(i))
-                 for p, paragraph in enumerate(knowledge.paragraphs)
-                 for i in range(len(paragraph.spans))}
+    sentences = sentence_texts(knowledge.paragraphs)
     learned = 0
     for path in paths:
         questions = load_question_set(path)
@@ -97,7 +95,7 @@ def _check_question_sets(knowledge: Knowledge, report: CheckReport) -> None:
             continue
         learned += 1
         for item in questions.in_scope:
-            if not any(len(gold_sentences(g, sentences)) == 1 for g in item.gold):
+            if not taught_sentences(item, sentences):
                 where = f"eval/{path.name}:{item.line}" if item.line else f"eval/{path.name}"
                 report.problems.append(f"{where}: no gold string of {item.question!r} is in "
                                        "exactly one sentence, so nothing is learned from it")

@@ -454,10 +454,24 @@ def load_question_set(path: str | Path, text: str | None = None) -> QuestionSet:
     return QuestionSet(str(path), tuple(in_scope), tuple(out), learn)
 
 
-def gold_sentences(gold: str, sentences: dict[tuple[int, int], str]) -> list[tuple[int, int]]:
-    """The sentences (normalized, by key) that contain a gold string."""
-    wanted = normalize(gold)
-    return [key for key, text in sentences.items() if wanted in text]
+def sentence_texts(paragraphs: tuple[Paragraph, ...]) -> dict[tuple[int, int], str]:
+    """Every sentence, normalized, by (paragraph, sentence) number: where gold strings
+    are looked for."""
+    return {(p, i): normalize(paragraph.sentence(i))
+            for p, paragraph in enumerate(paragraphs) for i in range(len(paragraph.spans))}
+
+
+def taught_sentences(item: InScope,
+                     sentences: dict[tuple[int, int], str]) -> list[tuple[int, int]]:
+    """The sentences an answerable question teaches: each one a gold string of it is
+    found in alone (a string in no sentence, or in several, names none)."""
+    taught = []
+    for gold in item.gold:
+        wanted = normalize(gold)
+        found = [key for key, text in sentences.items() if wanted in text]
+        if len(found) == 1 and found[0] not in taught:
+            taught.append(found[0])
+    return taught
 
 
 def _load_examples(folder: Path, paragraphs: tuple[Paragraph, ...],
@@ -470,8 +484,7 @@ def _load_examples(folder: Path, paragraphs: tuple[Paragraph, ...],
     if not files:
         return ()
     texts = [(path, read_text(path)) for path in files]
-    sentences = {(p, i): normalize(paragraph.sentence(i))
-                 for p, paragraph in enumerate(paragraphs) for i in range(len(paragraph.spans))}
+    sentences = sentence_texts(paragraphs)
 
     def compute() -> list[list[Any]]:
         rows: list[list[Any]] = []
@@ -480,10 +493,9 @@ def _load_examples(folder: Path, paragraphs: tuple[Paragraph, ...],
             if not questions.learn:
                 continue
             for item in questions.in_scope:
-                keys = [found[0] for g in item.gold
-                        if len(found := gold_sentences(g, sentences)) == 1]
+                keys = taught_sentences(item, sentences)
                 if keys:
-                    rows.append([item.question, [list(k) for k in dict.fromkeys(keys)], path.name])
+                    rows.append([item.question, [list(k) for k in keys], path.name])
             rows += [[q, [], path.name] for q in questions.out_of_scope]
         return rows
 
