@@ -77,7 +77,7 @@ class Policy:
     follow_ratio: float = 0.3
     # Refuse when the known off-topic questions closest to a question match it better
     # than this many times the closest answerable ones (0 turns the test off).
-    off_topic_ratio: float = 1.0
+    off_topic_ratio: float = 0.95
     max_quote_words: int = 75
     max_question_chars: int = 1000
 
@@ -157,7 +157,7 @@ class Core:
         # story aside, but not the errand ("…parking permits, or claim it as expenses?").
         hits = self.index.search(concepts, k=12, whole=practical)
         if (not hits or not self._supported(hits[0], practical)
-                or self._like_off_topic(concepts)):
+                or hits[0].known and self._like_off_topic(concepts)):
             return self._refuse(text, f"I couldn't find anything in {self._holdings} that "
                                 "answers that, so I won't guess.", notices)
         quotes = self._compose(hits)
@@ -220,7 +220,11 @@ class Core:
 
     def _like_off_topic(self, concepts: list[Concept]) -> bool:
         """True when the question is nearer the known off-topic questions than, by the
-        policy's ratio, the questions the knowledge is known to answer."""
+        policy's ratio, the questions the knowledge is known to answer.
+
+        Asked only when the best passage has known questions: a source added without
+        glosses or question sets has none, so nearness to them says nothing about it.
+        """
         if self.policy.off_topic_ratio <= 0:
             return False
         answerable, off_topic = self.index.nearest_examples(concepts)

@@ -200,6 +200,9 @@ class Hit:
     score: float
     coverage: float
     matched: tuple[str, ...]
+    # Whether any of its sentences has questions it is known to answer (a gloss's, a
+    # question set's): only then can nearness to off-topic questions speak against it.
+    known: bool = True
 
     @property
     def text(self) -> str:
@@ -229,7 +232,7 @@ class Tuning:
     focus_words: int = 3
     gloss_weight: float = 1.0
     gloss_credit: float = 0.6
-    ask_weight: float = 0.5
+    ask_weight: float = 1.5
     neighbours: int = 3
     learned_credit: float = 0.4
 
@@ -442,6 +445,7 @@ class Index:
                                       len(keys), dtype=int)
         for n, unit_rows in enumerate(rows):
             self._unit_ask_rows[n, : len(unit_rows)] = unit_rows
+        self._known_units = [bool(unit_rows) for unit_rows in rows]
 
     def _ask_scores(self, groups: list[dict[str, float]]) -> np.ndarray:
         """Per excerpt, the best BM25 score of any question its sentences are known to answer."""
@@ -793,7 +797,7 @@ class Index:
             credit.append(weight * share)
         coverage = _best_share(weights, credit, 0 if whole else self.tuning.coverage_window)
         return Hit(paragraph, unit.first, unit.last, score, coverage,
-                   tuple(dict.fromkeys(matched)))
+                   tuple(dict.fromkeys(matched)), self._known_units[index])
 
 
 def _mean_best(scores: np.ndarray, count: int) -> float:

@@ -68,6 +68,33 @@ def test_off_topic_questions_teach_what_to_refuse(folder: Path) -> None:
     assert core.ask("who pays for joint working?").answered
 
 
+def test_off_topic_questions_do_not_speak_against_a_source_with_no_known_questions(
+        folder: Path) -> None:
+    fixture = Path(__file__).parent / "fixtures" / "second-source" / "early-years.md"
+    shutil.copy(fixture, folder / "sources" / "early-years.md")
+    write_set(folder, "team.yaml", f"""
+        in_scope:
+          - q: is money a barrier to joint working?
+            gold: ["{FINANCE}"]
+        out_of_scope:
+          - do mobile libraries still visit the villages?
+          - which families get help with travel to the health centre?
+          - can the team budget cover my travel to the training day?
+          - can the team budget pay my train fare to a course?
+          - who pays for the conference fees this year?
+    """)
+    core = Core.load(folder)
+    question = "Do mobile clinics help families in villages get to checks?"
+    answerable, off_topic = core.index.nearest_examples(core.index.concepts(question))
+    assert off_topic > answerable  # nearer the off-topic questions, which know only the review
+    answer = core.ask(question)
+    assert answer.answered
+    assert answer.quotes[0].source == "Early years outreach in rural communities"
+    # Where the best passage is the review's, which has known questions, it refuses.
+    refused = core.ask(EXPENSES)
+    assert not refused.answered and refused.reason == "not_found"
+
+
 def test_examples_record_their_set_and_sentences(folder: Path) -> None:
     write_set(folder, "team.yaml", TEACHING)
     knowledge = load_knowledge(folder)
@@ -110,8 +137,9 @@ def test_eval_scores_a_set_it_learned_from_as_unseen(folder: Path) -> None:
     unseen = evaluate(core.unlearn({"team.yaml"}), load_question_set(path))
     assert unseen.left_out == []
     assert report.to_dict() | {"left_out": []} == unseen.to_dict()
-    # Without the leave-out, the bot would have seen the answers.
-    assert report.abstained < len(core.knowledge.examples) - 1
+    # Without the leave-out, the bot would have seen the answer it is scored on.
+    assert core.ask("what is flurbing, and does it matter?").quotes[0].text.startswith(FINANCE)
+    assert report.hit1 == 0 and report.misses[0]["kind"] == "refused"
     assert "scored unseen:           learning from team.yaml left out" in report.text()
 
 
