@@ -76,8 +76,10 @@ class Policy:
     min_coverage_practical: float = 0.6
     follow_ratio: float = 0.3
     # Refuse when the known off-topic questions closest to a question match it better
-    # than this many times the closest answerable ones (0 turns the test off).
+    # than this many times the closest answerable ones (0 turns the test off); an
+    # errand ("How do I…", "which…", a name the sources never mention) is refused sooner.
     off_topic_ratio: float = 0.95
+    off_topic_ratio_practical: float = 0.8
     max_quote_words: int = 75
     max_question_chars: int = 1000
 
@@ -157,7 +159,7 @@ class Core:
         # story aside, but not the errand ("…parking permits, or claim it as expenses?").
         hits = self.index.search(concepts, k=12, whole=practical)
         if (not hits or not self._supported(hits[0], practical)
-                or hits[0].known and self._like_off_topic(concepts)):
+                or hits[0].known and self._like_off_topic(concepts, practical)):
             return self._refuse(text, f"I couldn't find anything in {self._holdings} that "
                                 "answers that, so I won't guess.", notices)
         quotes = self._compose(hits)
@@ -218,9 +220,10 @@ class Core:
         need = self.policy.min_coverage_practical if practical else self.policy.min_coverage
         return hit.coverage >= need
 
-    def _like_off_topic(self, concepts: list[Concept]) -> bool:
+    def _like_off_topic(self, concepts: list[Concept], practical: bool = False) -> bool:
         """True when the question is nearer the known off-topic questions than, by the
-        policy's ratio, the questions the knowledge is known to answer.
+        policy's ratio, the questions the knowledge is known to answer. An errand needs
+        less nearness: most questions shaped like one are about something else.
 
         Asked only when the best passage has known questions: a source added without
         glosses or question sets has none, so nearness to them says nothing about it.
@@ -228,7 +231,8 @@ class Core:
         if self.policy.off_topic_ratio <= 0:
             return False
         answerable, off_topic = self.index.nearest_examples(concepts)
-        return off_topic > self.policy.off_topic_ratio * answerable
+        ratio = self.policy.off_topic_ratio_practical if practical else self.policy.off_topic_ratio
+        return off_topic > ratio * answerable
 
     def _found_message(self, quotes: tuple[Quote, ...]) -> str:
         titles = list(dict.fromkeys(q.source for q in quotes))

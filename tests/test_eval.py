@@ -26,8 +26,8 @@ FLOORS = {
     # Written independently of the vocabulary; looked at for kinds of failure.
     "heldout-questions.yaml": (0.91, 0.97, 1, 0),
     # Written blind from the review alone and measured first as unseen sets.
-    "fresh-everyday-questions.yaml": (0.98, 1.0, 0, 1),
-    "fresh-conversational-questions.yaml": (0.96, 1.0, 0, 1),
+    "fresh-everyday-questions.yaml": (0.98, 1.0, 0, 0),
+    "fresh-conversational-questions.yaml": (0.96, 1.0, 0, 0),
     "fresh-mixed-questions.yaml": (1.00, 1.0, 0, 0),
     "fresh-situations-questions.yaml": (0.93, 0.98, 1, 0),
     "fresh-plain-questions.yaml": (0.92, 0.98, 0, 0),
@@ -45,7 +45,7 @@ FLOORS = {
     "fresh-round7-hard-questions.yaml": (0.96, 1.0, 0, 0),
     # Written blind; each pair measured once, unseen, after the changes before it.
     "fresh-round8-plain-questions.yaml": (0.98, 1.0, 0, 0),
-    "fresh-round8-hard-questions.yaml": (0.93, 0.95, 2, 1),
+    "fresh-round8-hard-questions.yaml": (0.93, 0.95, 2, 0),
     "fresh-round9-plain-questions.yaml": (0.97, 1.0, 0, 0),
     "fresh-round9-hard-questions.yaml": (0.96, 0.98, 1, 0),
     "fresh-round10-plain-questions.yaml": (0.98, 1.0, 0, 0),

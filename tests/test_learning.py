@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.check import check_knowledge
-from bot.core import Core
+from bot.core import Core, Policy
 from bot.errors import KnowledgeError
 from bot.evaluate import evaluate, load_question_set
 from bot.knowledge import bundled_folder, load_knowledge
@@ -93,6 +93,24 @@ def test_off_topic_questions_do_not_speak_against_a_source_with_no_known_questio
     # Where the best passage is the review's, which has known questions, it refuses.
     refused = core.ask(EXPENSES)
     assert not refused.answered and refused.reason == "not_found"
+
+
+def test_an_errand_is_refused_at_a_lower_nearness_to_off_topic_questions() -> None:
+    errand, question = "how do I make joint working succeed?", "what makes joint working succeed?"
+    core = Core.load()
+    assert ([c.terms for c in core.index.concepts(errand)]
+            == [c.terms for c in core.index.concepts(question)])
+    answerable, off_topic = core.index.nearest_examples(core.index.concepts(errand))
+    ratio = off_topic / answerable
+    assert 0 < ratio < 1
+    strict = Core.load(policy=Policy(off_topic_ratio=ratio * 1.1,
+                                     off_topic_ratio_practical=ratio * 0.9))
+    assert strict.ask(question).answered
+    refused = strict.ask(errand)
+    assert not refused.answered and refused.reason == "not_found"
+    assert Core.load(policy=Policy(off_topic_ratio=ratio * 1.1,
+                                   off_topic_ratio_practical=ratio * 1.05)).ask(errand).answered
+    assert Policy().off_topic_ratio_practical < Policy().off_topic_ratio
 
 
 def test_examples_record_their_set_and_sentences(folder: Path) -> None:
