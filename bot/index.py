@@ -234,7 +234,7 @@ class Tuning:
     gloss_credit: float = 0.6
     ask_weight: float = 1.5
     neighbours: int = 3
-    learned_credit: float = 0.4
+    learned_credit: float = 0.5
 
 
 def _windows(paragraph: Paragraph, size: int) -> list[tuple[int, int]]:

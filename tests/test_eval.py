@@ -59,7 +59,7 @@ FLOORS = {
     "fresh-round14-plain-questions.yaml": (0.98, 0.98, 1, 0),
     "fresh-round14-hard-questions.yaml": (0.95, 0.95, 0, 0),
     "fresh-round15-plain-questions.yaml": (0.98, 1.0, 0, 1),
-    "fresh-round15-hard-questions.yaml": (0.91, 0.95, 2, 2),
+    "fresh-round15-hard-questions.yaml": (0.93, 0.98, 1, 2),
     "fresh-round16-plain-questions.yaml": (0.98, 0.98, 0, 0),
     "fresh-round16-hard-questions.yaml": (0.95, 0.98, 1, 2),
     "fresh-round17-plain-questions.yaml": (0.95, 0.98, 1, 1),
@@ -69,7 +69,7 @@ FLOORS = {
     "fresh-round18-hard-questions.yaml": (0.96, 0.98, 1, 0),
     # Written blind; measured once, unseen, once the bot learned from these sets.
     "fresh-round19-plain-questions.yaml": (0.94, 0.98, 1, 0),
-    "fresh-round19-hard-questions.yaml": (0.90, 0.95, 2, 0),
+    "fresh-round19-hard-questions.yaml": (0.91, 0.96, 1, 0),
     # Written blind; measured once, unseen, with the ask field weighted 1.5.
     "fresh-round20-plain-questions.yaml": (0.97, 1.0, 0, 2),
     "fresh-round20-hard-questions.yaml": (0.95, 0.96, 1, 0),
