@@ -165,6 +165,8 @@ _NAME = re.compile(r"(?<![\w'’-])([A-Z][\w'’&-]*(?:\s+(?:(?:of|for|and|the|i
                    r"[A-Z][\w'’&-]*)+)")
 _I_FORMS = frozenset({"i", "i'm", "i’m", "i've", "i’ve", "i'd", "i’d", "i'll", "i’ll"})
 _LONGEST_COMPOUND = 40
+# A number as a word: "2015", a decade ("2000s", "90s") or an ordinal ("5th").
+_NUMBER = re.compile(r"\d+(?:s|st|nd|rd|th)?")
 # A small (stop) word as a token of a question or synonym key: "_up", "_in".
 _SMALL = "_"
 Entry = tuple[str, str, frozenset[str]]  # (surface word, term, alternatives)
@@ -675,10 +677,10 @@ class Index:
         return []
 
     def is_generic(self, concept: Concept) -> bool:
-        # Numbers the knowledge never mentions (phone numbers, dates) say nothing
-        # about the topic either way.
+        # Numbers the knowledge never mentions (phone numbers, dates, "the 2000s",
+        # "5th") say nothing about the topic either way.
         return concept.terms <= self.generic or (
-            concept.word.isdigit() and not concept.terms & self.vocabulary)
+            _NUMBER.fullmatch(concept.word) is not None and not concept.terms & self.vocabulary)
 
     def _concept_weight(self, concept: Concept) -> float:
         if concept.context:

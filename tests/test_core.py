@@ -306,6 +306,20 @@ def test_years_up_to_publication_are_the_reviews_own_studies(core: Core) -> None
     assert core._after_sources("the 2019-20 budget")
 
 
+def test_numbers_the_knowledge_never_mentions_weigh_like_generic_words(core: Core) -> None:
+    concepts = core.index.concepts("guidance on accountability from the early 2000s or the 5th report")
+    numbers = {c.word: core.index.is_generic(c) for c in concepts
+               if c.word in {"2000s", "5th", "2003"}}
+    assert numbers == {"2000s": True, "5th": True}
+    # A number the review writes is a word like any other ("Johnson et al 2003").
+    (year,) = [c for c in core.index.concepts("Johnson 2003") if c.word == "2003"]
+    assert not core.index.is_generic(year)
+    # So a decade does not sink a question about the review's own guidance.
+    answer = core.ask("Is there any guidance from the government's spending watchdog, early "
+                      "2000s, about keeping partnerships answerable for what they do?")
+    assert answer.answered and "National Audit Office" in answer.quotes[0].text
+
+
 def test_the_year_rule_needs_every_source_dated(core: Core) -> None:
     sources = tuple(replace(s, year=None) for s in core.knowledge.sources)
     undated = Core(replace(core.knowledge, sources=sources))

@@ -39,20 +39,20 @@ FLOORS = {
     "fresh-last-hard-questions.yaml": (0.96, 1.0, 0, 0),
     # Written blind; measured once, unseen, before the third batch of gloss questions.
     "fresh-round6-plain-questions.yaml": (0.97, 1.0, 0, 0),
-    "fresh-round6-hard-questions.yaml": (0.95, 0.96, 1, 0),
+    "fresh-round6-hard-questions.yaml": (0.95, 0.98, 1, 0),
     # Written blind; measured once, unseen, before the third pass of synonyms.
     "fresh-round7-plain-questions.yaml": (0.97, 0.98, 1, 0),
     "fresh-round7-hard-questions.yaml": (0.96, 1.0, 0, 0),
     # Written blind; each pair measured once, unseen, after the changes before it.
     "fresh-round8-plain-questions.yaml": (0.98, 1.0, 0, 0),
     "fresh-round8-hard-questions.yaml": (0.93, 0.95, 2, 0),
-    "fresh-round9-plain-questions.yaml": (0.97, 1.0, 0, 0),
+    "fresh-round9-plain-questions.yaml": (0.97, 1.0, 0, 1),
     "fresh-round9-hard-questions.yaml": (0.96, 0.98, 1, 0),
     "fresh-round10-plain-questions.yaml": (0.98, 1.0, 0, 0),
     "fresh-round10-hard-questions.yaml": (0.95, 0.98, 0, 0),
     "fresh-round11-plain-questions.yaml": (0.98, 1.0, 0, 1),
-    "fresh-round11-hard-questions.yaml": (0.96, 0.98, 1, 0),
-    "fresh-round12-plain-questions.yaml": (0.94, 0.97, 1, 1),
+    "fresh-round11-hard-questions.yaml": (0.96, 0.96, 2, 0),
+    "fresh-round12-plain-questions.yaml": (0.95, 0.97, 1, 1),
     "fresh-round12-hard-questions.yaml": (0.96, 1.0, 0, 1),
     "fresh-round13-plain-questions.yaml": (0.95, 0.97, 1, 0),
     "fresh-round13-hard-questions.yaml": (1.00, 1.0, 0, 0),
@@ -76,6 +76,9 @@ FLOORS = {
     # Written blind; measured once, unseen, after the ask weight of 1.5 and ratio of 0.95.
     "fresh-round21-plain-questions.yaml": (0.98, 1.0, 0, 3),
     "fresh-round21-hard-questions.yaml": (0.91, 0.96, 1, 0),
+    # Written blind; measured once, unseen, on the final code of that session.
+    "fresh-round22-plain-questions.yaml": (0.97, 1.0, 0, 0),
+    "fresh-round22-hard-questions.yaml": (0.88, 0.95, 2, 1),
 }
 
 
