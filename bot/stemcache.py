@@ -16,7 +16,8 @@
   gold strings name), in ``<cache folder>/examples-<hash of the sets and sentences>.json``.
 
 A missing, unreadable or corrupt cache is ignored, and a read-only folder only means
-the next start does the work again.
+the next start does the work again. Each kind keeps its few newest files (``KEEP``), so
+editing the knowledge does not fill the folder with stale ones.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterable
 from itertools import chain
@@ -36,6 +38,11 @@ from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 from bot.text import Analyzer
 
 T = TypeVar("T")
+
+# Files kept per kind: the current knowledge's, and a few recent others (another
+# knowledge folder sharing the cache, or the version just edited away from).
+KEEP = 3
+_CACHE_FILE = re.compile(r"(.+)-[0-9a-f]{16}\.json")
 
 
 def _path(folder: Path, analyzer: Analyzer) -> Path:
@@ -58,7 +65,24 @@ def _write(path: Path, data: object) -> bool:
         os.replace(tmp, path)
     except OSError:
         return False
+    _prune(path)
     return True
+
+
+def _prune(path: Path) -> None:
+    """Remove all but the ``KEEP`` newest cache files of ``path``'s kind."""
+    kind = _CACHE_FILE.fullmatch(path.name)
+    if kind is None:
+        return
+    try:
+        same = [(entry.stat().st_mtime_ns, entry) for entry in path.parent.iterdir()
+                if (m := _CACHE_FILE.fullmatch(entry.name)) and m.group(1) == kind.group(1)
+                and entry != path]
+        same.sort(key=lambda item: item[0], reverse=True)
+        for _, old in same[KEEP - 1:]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
 def load(folder: Path | None, analyzer: Analyzer) -> int:

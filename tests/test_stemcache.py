@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -178,3 +179,27 @@ def test_a_corrupt_synonym_keys_cache_is_ignored_and_replaced(tmp_path: Path,
     again = Core(load_knowledge(cache=tmp_path), cache=tmp_path).index.synonyms
     assert again == first == Core(load_knowledge()).index.synonyms
     assert len(json.loads(path.read_text(encoding="utf-8"))) > 2000
+
+
+def test_each_kind_of_cache_file_keeps_only_its_newest_few(tmp_path: Path) -> None:
+    other = tmp_path / "notes.txt"
+    other.write_text("not a cache file", encoding="utf-8")
+    made = []
+    for version in range(stemcache.KEEP + 2):
+        value = stemcache.keyed(tmp_path, "glosses", version, lambda v=version: [v],
+                                lambda data: data if isinstance(data, list) else None)
+        assert value == [version]
+        (path,) = set(tmp_path.glob("glosses-*.json")) - set(made)
+        made.append(path)
+        # Older files look older, however coarse the file system's clock.
+        for age, earlier in enumerate(reversed(made)):
+            stamp = 1_700_000_000 - 60 * age
+            if earlier.exists():
+                os.utime(earlier, (stamp, stamp))
+        stemcache.keyed(tmp_path, "punkt", version % 2, lambda: {"n": 1}, lambda data: data)
+    assert sorted(tmp_path.glob("glosses-*.json")) == sorted(made[-stemcache.KEEP:])
+    assert len(list(tmp_path.glob("punkt-*.json"))) == 2  # another kind is counted apart
+    assert other.exists()
+    # A kept file is still used: the newest version is read back without computing.
+    assert stemcache.keyed(tmp_path, "glosses", stemcache.KEEP + 1, list,
+                           lambda data: data) == [stemcache.KEEP + 1]
