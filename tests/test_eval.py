@@ -51,7 +51,7 @@ FLOORS = {
     "fresh-round10-plain-questions.yaml": (0.98, 1.0, 0, 0),
     "fresh-round10-hard-questions.yaml": (0.95, 0.98, 0, 0),
     "fresh-round11-plain-questions.yaml": (0.98, 1.0, 0, 1),
-    "fresh-round11-hard-questions.yaml": (0.96, 0.96, 2, 0),
+    "fresh-round11-hard-questions.yaml": (0.98, 0.98, 1, 0),
     "fresh-round12-plain-questions.yaml": (0.95, 0.97, 1, 1),
     "fresh-round12-hard-questions.yaml": (0.96, 1.0, 0, 1),
     "fresh-round13-plain-questions.yaml": (0.95, 0.97, 1, 0),
@@ -60,10 +60,10 @@ FLOORS = {
     "fresh-round14-hard-questions.yaml": (0.95, 0.95, 0, 0),
     "fresh-round15-plain-questions.yaml": (0.98, 1.0, 0, 1),
     "fresh-round15-hard-questions.yaml": (0.93, 0.98, 1, 2),
-    "fresh-round16-plain-questions.yaml": (0.98, 0.98, 0, 0),
+    "fresh-round16-plain-questions.yaml": (0.97, 0.97, 1, 0),
     "fresh-round16-hard-questions.yaml": (0.95, 0.98, 1, 2),
     "fresh-round17-plain-questions.yaml": (0.95, 0.98, 1, 1),
-    "fresh-round17-hard-questions.yaml": (0.98, 0.98, 1, 0),
+    "fresh-round17-hard-questions.yaml": (0.98, 0.98, 1, 1),
     # Written blind; measured once, unseen, after the bot began learning from these sets.
     "fresh-round18-plain-questions.yaml": (0.95, 1.0, 0, 0),
     "fresh-round18-hard-questions.yaml": (0.96, 0.98, 1, 0),
@@ -71,14 +71,16 @@ FLOORS = {
     "fresh-round19-plain-questions.yaml": (0.94, 0.98, 1, 0),
     "fresh-round19-hard-questions.yaml": (0.91, 0.96, 1, 0),
     # Written blind; measured once, unseen, with the ask field weighted 1.5.
-    "fresh-round20-plain-questions.yaml": (0.97, 1.0, 0, 2),
+    "fresh-round20-plain-questions.yaml": (0.97, 1.0, 0, 0),
     "fresh-round20-hard-questions.yaml": (0.95, 0.96, 1, 0),
     # Written blind; measured once, unseen, after the ask weight of 1.5 and ratio of 0.95.
     "fresh-round21-plain-questions.yaml": (0.98, 1.0, 0, 3),
     "fresh-round21-hard-questions.yaml": (0.91, 0.96, 1, 0),
-    # Written blind; measured once, unseen, on the final code of that session.
+    # Written blind; measured once, unseen, on the final code of that session (0fc3920, 0dfee37).
     "fresh-round22-plain-questions.yaml": (0.97, 1.0, 0, 0),
     "fresh-round22-hard-questions.yaml": (0.88, 0.95, 2, 1),
+    "fresh-round23-plain-questions.yaml": (0.98, 1.0, 0, 0),
+    "fresh-round23-hard-questions.yaml": (0.93, 0.98, 0, 0),
 }
 
 
