@@ -76,8 +76,8 @@ class Policy:
     min_coverage_practical: float = 0.6
     follow_ratio: float = 0.3
     # Refuse when the known off-topic questions closest to a question match it better
-    # than this many times the closest answerable ones (0 turns the test off); an
-    # errand ("How do I…", "which…", a name the sources never mention) is refused sooner.
+    # than this many times the closest answerable ones; an errand ("How do I…",
+    # "which…", a name the sources never mention) is refused sooner. 0 turns it off.
     off_topic_ratio: float = 0.95
     off_topic_ratio_practical: float = 0.8
     max_quote_words: int = 75
@@ -159,7 +159,7 @@ class Core:
         # story aside, but not the errand ("…parking permits, or claim it as expenses?").
         hits = self.index.search(concepts, k=12, whole=practical)
         if (not hits or not self._supported(hits[0], practical)
-                or hits[0].known and self._like_off_topic(concepts, practical)):
+                or self._like_off_topic(hits[0], concepts, practical)):
             return self._refuse(text, f"I couldn't find anything in {self._holdings} that "
                                 "answers that, so I won't guess.", notices)
         quotes = self._compose(hits)
@@ -220,7 +220,7 @@ class Core:
         need = self.policy.min_coverage_practical if practical else self.policy.min_coverage
         return hit.coverage >= need
 
-    def _like_off_topic(self, concepts: list[Concept], practical: bool = False) -> bool:
+    def _like_off_topic(self, best: Hit, concepts: list[Concept], practical: bool) -> bool:
         """True when the question is nearer the known off-topic questions than, by the
         policy's ratio, the questions the knowledge is known to answer. An errand needs
         less nearness: most questions shaped like one are about something else.
@@ -228,10 +228,10 @@ class Core:
         Asked only when the best passage has known questions: a source added without
         glosses or question sets has none, so nearness to them says nothing about it.
         """
-        if self.policy.off_topic_ratio <= 0:
+        ratio = self.policy.off_topic_ratio_practical if practical else self.policy.off_topic_ratio
+        if ratio <= 0 or not best.known:
             return False
         answerable, off_topic = self.index.nearest_examples(concepts)
-        ratio = self.policy.off_topic_ratio_practical if practical else self.policy.off_topic_ratio
         return off_topic > ratio * answerable
 
     def _found_message(self, quotes: tuple[Quote, ...]) -> str:

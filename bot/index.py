@@ -204,7 +204,7 @@ class Hit:
     matched: tuple[str, ...]
     # Whether any of its sentences has questions it is known to answer (a gloss's, a
     # question set's): only then can nearness to off-topic questions speak against it.
-    known: bool = True
+    known: bool
 
     @property
     def text(self) -> str:

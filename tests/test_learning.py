@@ -111,6 +111,9 @@ def test_an_errand_is_refused_at_a_lower_nearness_to_off_topic_questions() -> No
     assert Core.load(policy=Policy(off_topic_ratio=ratio * 1.1,
                                    off_topic_ratio_practical=ratio * 1.05)).ask(errand).answered
     assert Policy().off_topic_ratio_practical < Policy().off_topic_ratio
+    # A ratio of 0 turns the test off for the questions it applies to.
+    assert Core.load(policy=Policy(off_topic_ratio=ratio * 1.1,
+                                   off_topic_ratio_practical=0)).ask(errand).answered
 
 
 def test_examples_record_their_set_and_sentences(folder: Path) -> None:
