@@ -55,6 +55,33 @@ _PRACTICAL = re.compile(
 _OVERVIEW = re.compile(r"\bwhat\b[^?]*?\b(?:cover(?:s|ed|ing)?|setting out|sets? out to"
                        r"|(?:trying|meant|supposed|aiming|set) to (?:do|achieve|say|show)\b"
                        r"|(?:about|for)\s*(?:$|[?!:,\-–—]))")
+# Questions that ask for a figure ("how many…", "what percentage…", "how much funding…",
+# "any statistics on…") are answered only by a passage that gives one. "How many studies…"
+# is answered by the works a passage cites, and "how much does it matter" asks a degree.
+_ASKS_FIGURE = re.compile(
+    r"\b(?:how many\b(?! (?:of (?:the|these|those) |different )?(?:studies|reports|papers"
+    r"|authors|researchers|reviews|sources|evaluations|times|barriers|factors|things|reasons"
+    r"|ways)\b)"
+    r"|what (?:percentage|proportion|percent|fraction|ratio)\b|per ?cent(?:age)?\b"
+    r"|how much (?:money|funding|cash)\b|how much [^?.!]*\b(?:cost|costs|costing|save|saves"
+    r"|saving|spend|spent|receive|received|paid)\b"
+    r"|how long\b|(?:figures?|statistics|stats)\b)|%|£|\$", re.IGNORECASE)
+# "What sample size did…", "which leadership programme do…": the words between the
+# question word and its verb name what is asked for.
+_AUX = r"(?:is|are|was|were|do|does|did|has|have|can|could|should|would|will|might|must)"
+_FOCUS = re.compile(
+    r"^(?:so |and |but |ok,? )?(?:what|which)\s+(?:(?:kinds?|sorts?|types?) of )?"
+    rf"(?!(?:{_AUX}|about|if|else|exactly)\b)"
+    rf"([a-z'-]+(?:\s(?!{_AUX}\b)[a-z'-]+){{0,3}})\s+{_AUX}\b", re.IGNORECASE)
+# A figure in a passage: a number that is not a year ("a 3-year project", "40%"), a
+# currency sign, or one written in words ("two thirds", "the majority").
+_FIGURE = re.compile(
+    r"(?<![\d.,])(?!(?:1[89]|20)\d\d(?!\d))\d+(?:[.,]\d+)*(?!\d)(?!\s?(?:st|nd|rd|th|s)\b)"
+    r"|[%£$€]"
+    r"|\b(?:per ?cent|half|halves|thirds?|quarters?|majority|minority|dozens?|hundreds?"
+    r"|thousands?|millions?|billions?|two|three|four|five|six|seven|eight|nine|ten|eleven"
+    r"|twelve|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|twice|double|treble)\b",
+    re.IGNORECASE)
 # Legislation ("the Children (Scotland) Act 1995") is law, not research evidence.
 _LEGISLATION = re.compile(r"\bAct\b|\bact (?:19|20)\d\d\b")
 # A year after the newest source's ("in 2023-24", "the 2019 guidance") asks about what
@@ -80,6 +107,8 @@ class Policy:
     # "which…", a name the sources never mention) is refused sooner. 0 turns it off.
     off_topic_ratio: float = 0.95
     off_topic_ratio_practical: float = 0.8
+    # Refuse a question whose focus ("what sample size…") is a word the knowledge never uses.
+    focus_check: bool = True
     max_quote_words: int = 75
     max_question_chars: int = 1000
 
@@ -162,6 +191,14 @@ class Core:
                 or self._like_off_topic(hits[0], concepts, practical)):
             return self._refuse(text, f"I couldn't find anything in {self._holdings} that "
                                 "answers that, so I won't guess.", notices)
+        if _ASKS_FIGURE.search(reading.asking) and not _FIGURE.search(hits[0].text):
+            return self._refuse(text, "That asks for a figure, and the passages nearest it in "
+                                f"{self._holdings} give none, so I won't guess one.", notices)
+        missing = self._missing_focus(reading.asking, hits[0]) if self.policy.focus_check else []
+        if missing:
+            return self._refuse(text, "I couldn't find anything about "
+                                f"{' or '.join(f'“{w}”' for w in missing)} in {self._holdings}, "
+                                "so I won't guess.", notices)
         quotes = self._compose(hits)
         return Answer(question=text, answered=True, message=self._found_message(quotes),
                       quotes=quotes, notices=tuple(notices))
@@ -205,6 +242,22 @@ class Core:
                 or self._after_sources(asking) or self.index.unknown_names(asking)):
             return True
         return any(_PRACTICAL.match(part.lstrip(" \"'“‘(")) for part in {text, asking})
+
+    def _missing_focus(self, asking: str, best: Hit) -> list[str]:
+        """The words naming what a "what/which <thing> did…" question asks for that
+        neither the best passage matches nor the knowledge uses anywhere.
+
+        "What sample size did McCulloch et al use?" names a study the review reports, so
+        its passage covers most of the question, yet nothing in the knowledge says
+        "sample" or "size": the question asks for what the review does not give.
+        """
+        match = _FOCUS.match(fold(asking).strip())
+        if match is None:
+            return []
+        matched, vocabulary = set(best.matched), self.index.vocabulary
+        return [c.word for c in self.index.concepts(match.group(1))
+                if not self.index.is_generic(c) and c.word not in matched
+                and not (c.terms | c.synonyms) & vocabulary]
 
     def _after_sources(self, text: str) -> bool:
         """True when the text names a year after the newest source was published."""

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+import shutil
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -11,9 +13,10 @@ from hypothesis import strategies as st
 from rank_bm25 import BM25Okapi
 
 from bot.citations import parse_citations
-from bot.core import Core, Policy
+from bot.core import _FIGURE, Core, Policy
 from bot.errors import ThemeNotFound
 from bot.index import PositiveIdfBM25, Tuning, _best_share
+from bot.knowledge import bundled_folder
 from bot.text import words
 
 QUESTIONS = [
@@ -268,6 +271,79 @@ def test_the_asking_sentence_is_found_even_when_it_names_no_topic(core: Core) ->
 ])
 def test_lookups_of_local_or_current_facts_are_refused(core: Core, question: str) -> None:
     assert not core.ask(question).answered
+
+
+@pytest.mark.parametrize(("text", "figure"), [
+    ("a 3-year project that placed home-school support workers", True),
+    ("reduced missed appointments by 40% in a year", True),
+    ("two thirds of the schools", True),
+    ("funding of £2m", True),
+    ("(Sammons et al 2003, Cameron & Lart 2003)", False),
+    ("the current review of its profession (21 st Century Social Work 2005)", False),
+    ("one of the often cited barriers since the 1990s", False),
+])
+def test_a_figure_is_a_number_that_is_not_a_year_or_an_ordinal(text: str, figure: bool) -> None:
+    assert bool(_FIGURE.search(text)) is figure
+
+
+@pytest.mark.parametrize("question", [
+    "What percentage of Scottish schools have a health visitor based on site?",
+    "How long did the West Surrey process mapping take?",
+    "Are there any statistics on how many staff left because of short-term funding?",
+])
+def test_a_question_asking_for_a_figure_needs_a_passage_that_gives_one(
+        core: Core, question: str) -> None:
+    answer = core.ask(question)
+    assert not answer.answered
+    assert answer.message.startswith("That asks for a figure")
+
+
+@pytest.mark.parametrize(("question", "quoted"), [
+    # The review gives this figure: "a 3-year project".
+    ("How long did the Webb and Vulliamy project run?", "3-year project"),
+    # Counting studies is answered by the works a passage cites; "how much … matter", a degree.
+    ("How many studies report cultural differences as a barrier?", "Cultural differences"),
+    ("How much does it matter to get skilled staff in post?", "staff"),
+])
+def test_questions_that_sound_like_figures_but_are_answerable_are_answered(
+        core: Core, question: str, quoted: str) -> None:
+    answer = core.ask(question)
+    assert answer.answered
+    assert any(quoted in q.text for q in answer.quotes)
+
+
+def test_a_figure_question_is_answered_where_a_source_gives_the_figure(tmp_path: Path) -> None:
+    folder = tmp_path / "knowledge"
+    shutil.copytree(bundled_folder(), folder)
+    shutil.copy(Path(__file__).parent / "fixtures" / "second-source" / "early-years.md",
+                folder / "sources" / "early-years.md")
+    answer = Core.load(folder).ask("How many fewer appointments were missed with mobile clinics?")
+    assert answer.answered
+    assert "by a third" in answer.quotes[0].text
+
+
+@pytest.mark.parametrize(("question", "word"), [
+    ("What sample size did McCulloch et al's integrated community school cluster study use?",
+     "sample"),
+    ("What methodology did Rushmer and Pallis use?", "methodology"),
+    ("Which software did West Surrey use for process mapping?", "software"),
+])
+def test_a_question_whose_focus_the_knowledge_never_uses_is_refused_naming_it(
+        core: Core, question: str, word: str) -> None:
+    answer = core.ask(question)
+    assert not answer.answered
+    assert f"anything about “{word}”" in answer.message
+    # Without the focus rule the study's passage would be quoted: its name covers the question.
+    unfocused = Core(core.knowledge, policy=replace(core.policy, focus_check=False))
+    assert unfocused.ask(question).answered
+
+
+@pytest.mark.parametrize("question", [
+    "What role does organisational culture play?",  # "role" is the review's own word
+    "What kind of goals should a partnership set?",
+])
+def test_a_focus_the_knowledge_uses_is_searched_as_usual(core: Core, question: str) -> None:
+    assert core.ask(question).answered
 
 
 def test_not_knowing_next_years_money_is_the_reviews_topic_not_a_lookup(core: Core) -> None:
