@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import re
 import unicodedata
 from collections.abc import Collection
@@ -138,8 +139,21 @@ class Core:
     def load(cls, folder: str | Path | None = None, *, tuning: Tuning | None = None,
              policy: Policy | None = None, cache: Path | None = None) -> Core:
         """Load a knowledge folder (the bundled one by default) and index it; ``cache`` is
-        the start-up cache folder (see ``bot.stemcache``)."""
-        return cls(load_knowledge(folder, cache), tuning, policy, cache)
+        the start-up cache folder (see ``bot.stemcache``).
+
+        Loading makes a few hundred thousand objects that live as long as the core, so the
+        cyclic garbage collector is paused meanwhile: its passes over them, again and again
+        as they are made, find nothing to free. (A program whose core lives as long as it
+        does can also ``gc.freeze()`` them afterwards, as the command line does, so that no
+        later pass walks them either.)
+        """
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return cls(load_knowledge(folder, cache), tuning, policy, cache)
+        finally:
+            if enabled:
+                gc.enable()
 
     def unlearn(self, origins: Collection[str]) -> Core:
         """This bot as if it had never learned from the named question sets."""

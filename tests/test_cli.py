@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import subprocess
@@ -194,3 +195,36 @@ def test_ask_keeps_its_stem_cache_where_the_environment_says(tmp_path: Path) -> 
     off = tmp_path / "off-run"
     run("ask", "funding", env={"EVIDENCE_BOT_CACHE_DIR": "off", "HOME": str(off)})
     assert not off.exists()
+
+
+def test_the_command_line_loads_its_core_with_the_collector_off_then_freezes_it(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot import cli
+    from bot.config import Settings
+    from bot.core import Core
+
+    seen: list[bool] = []
+    real_load = Core.load
+
+    def load(*args: object, **kwargs: object) -> Core:
+        seen.append(gc.isenabled())
+        return real_load(*args, **kwargs)
+
+    monkeypatch.setattr(Core, "load", load)
+    frozen = gc.get_freeze_count()
+    core = cli._load_core(Settings.from_env())
+    assert seen == [False]  # no collector passes over the objects being made
+    assert gc.isenabled()  # on again for whatever the command does next
+    assert gc.get_freeze_count() > frozen  # and the core's objects are out of its way
+    assert core.ask("What gets in the way of joint working?").answered
+
+
+def test_loading_a_core_restores_the_collector_even_when_the_knowledge_is_bad(
+        tmp_path: Path) -> None:
+    from bot.core import Core
+    from bot.errors import EvidenceBotError
+
+    assert gc.isenabled()
+    with pytest.raises(EvidenceBotError):
+        Core.load(tmp_path / "no-such-folder")
+    assert gc.isenabled()
