@@ -100,7 +100,7 @@ _CURRENT = re.compile(r"\b(?:(?:this|next|last) (?:month|week|weekend|term)|this
 class Policy:
     """When to answer and how much to quote; calibrated with ``evidence-bot eval``."""
 
-    min_coverage: float = 0.4
+    min_coverage: float = 0.35
     min_coverage_practical: float = 0.6
     follow_ratio: float = 0.3
     # Refuse when the known off-topic questions closest to a question match it better
