@@ -71,8 +71,8 @@ def check_knowledge(folder: str | Path | None) -> CheckReport:
                                    "decide whether the source discusses it and keep one")
     for key, values in vocab.synonyms.items():
         if core.index.synonym_key(key) is None:
-            report.problems.append(f"synonyms.yaml: {key!r} is made only of stop words, so no "
-                                   "question can match it")
+            report.problems.append(f"synonyms.yaml: {key!r} has no words, so no question "
+                                   "can match it")
         targets = {t for v in values for t in analyzer.tokenize(v)}
         if targets and not targets & known:
             report.problems.append(f"synonyms.yaml: none of the words for {key!r} occur in the "

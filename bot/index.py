@@ -169,6 +169,8 @@ _LONGEST_COMPOUND = 40
 _NUMBER = re.compile(r"\d+(?:s|st|nd|rd|th)?")
 # A small (stop) word as a token of a question or synonym key: "_up", "_in".
 _SMALL = "_"
+# Where the synonym keys made only of small words are filed (no content term leads them).
+_PHRASES = ""
 Entry = tuple[str, str, frozenset[str]]  # (surface word, term, alternatives)
 
 
@@ -505,11 +507,13 @@ class Index:
             compiled: dict[str, list[SynonymKey]] = {}
             try:
                 for before, terms, after, targets in rows:
-                    if not all(isinstance(t, str) for part in (before, terms, after, targets)
-                               for t in part):
+                    if not (terms or before) or not all(
+                            isinstance(t, str) for part in (before, terms, after, targets)
+                            for t in part):
                         return None
                     key = SynonymKey(tuple(before), tuple(terms), tuple(after), frozenset(targets))
-                    compiled.setdefault(key.terms[0], []).append(key)
+                    # A key of small words only ("who does what") is found by its words.
+                    compiled.setdefault(key.terms[0] if key.terms else _PHRASES, []).append(key)
             except (TypeError, ValueError, IndexError):
                 return None
             return compiled
@@ -522,8 +526,8 @@ class Index:
 
         "buy in", "joined up" and "in charge" need their "in", "up" and "in": without
         them they would be "buy", "join" and "charge". Small words inside a phrase
-        ("lack of clarity") may differ, as they always could. None for a key made
-        only of small words.
+        ("lack of clarity") may differ, as they always could. A key made only of small
+        words ("who does what") is all ``before``: it is found by those words in order.
         """
         split = [key] if " " not in key and "-" not in key else words(key)
         if not any("-" in w or self.analyzer.is_stopword(w) for w in split):
@@ -533,7 +537,7 @@ class Index:
         tokens = [token for word in split for token, _ in self._word_stream(word, key=True)]
         content = [i for i, token in enumerate(tokens) if not token.startswith(_SMALL)]
         if not content:
-            return None
+            return SynonymKey(tuple(tokens), (), (), targets) if tokens else None
         first, last = content[0], content[-1]
         return SynonymKey(tuple(tokens[:first]), tuple(tokens[i] for i in content),
                           tuple(tokens[last + 1 :]), targets)
@@ -631,7 +635,30 @@ class Index:
             if old is not None:
                 own, syn = own | old.terms, syn | old.synonyms
             merged[term] = Concept(old.word if old else word, own, frozenset(syn) - own)
-        return list(merged.values())
+        phrases = self._phrase_concepts(tokens)
+        if not phrases:
+            return list(merged.values())
+        # In the question's order, so a phrase counts in the stretch of words it is in.
+        place = {term: where[i] for i, term in reversed(list(enumerate(terms)))}
+        ordered = [(place[term], n, c) for n, (term, c) in enumerate(merged.items())]
+        ordered += [(at, len(ordered) + n, c) for n, (at, c) in enumerate(phrases)]
+        return [c for _, _, c in sorted(ordered, key=lambda item: item[:2])]
+
+    def _phrase_concepts(self, tokens: list[str]) -> list[tuple[int, Concept]]:
+        """Concepts for synonym keys made only of small words ("who does what" → roles,
+        responsibilities), each where it starts: no content word carries them."""
+        found: dict[tuple[str, ...], tuple[int, Concept]] = {}
+        for key in self.synonyms.get(_PHRASES, ()):
+            size = len(key.before)
+            for start in range(len(tokens) - size + 1):
+                if tuple(tokens[start : start + size]) == key.before and key.before not in found:
+                    words_ = [t[len(_SMALL):] for t in key.before]
+                    # Its own term is the phrase written closed, as "who-does-what" indexes.
+                    found[key.before] = (start, Concept(" ".join(words_),
+                                                        frozenset({"".join(words_)}),
+                                                        key.targets))
+                    break
+        return list(found.values())
 
     def _word_stream(self, word: str, key: bool = False) -> list[tuple[str, Entry | None]]:
         """A word's tokens: an entry per content part (a compound's joined form is each

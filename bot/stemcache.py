@@ -119,7 +119,7 @@ def save(folder: Path | None, analyzer: Analyzer, known: int) -> bool:
 
 
 # Bump when what a kept result holds changes, so older ones are not reused.
-KEYED_FORMAT = 1
+KEYED_FORMAT = 2
 
 
 def keyed(folder: Path | None, name: str, basis: object, compute: Callable[[], Any],

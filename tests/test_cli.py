@@ -172,10 +172,11 @@ def _checked(tmp_path: Path, prose: str, files: dict[str, str]) -> subprocess.Co
      {"errand-words.txt": "vacancy\nrota\n",
       "synonyms.yaml": "synonyms:\n  vacancy: [recruitment]\n"},
      "errand-words.txt: 'vacancy' is also a key in synonyms.yaml", "'rota'"),
-    # A synonym key made only of stop words: no question can match it.
+    # A synonym key with no words: no question can match it. (One made only of small
+    # words, "get to know", is matched by those words in order.)
     ("Trust and understanding help.",
-     {"synonyms.yaml": "synonyms:\n  get to know: [trust]\n  buy in: [trust]\n"},
-     "synonyms.yaml: 'get to know' is made only of stop words", "'buy in'"),
+     {"synonyms.yaml": "synonyms:\n  '?!': [trust]\n  get to know: [trust]\n"},
+     "synonyms.yaml: '?!' has no words", "'get to know'"),
 ])
 def test_check_reports_one_problem_and_only_it(tmp_path: Path, prose: str,
                                                files: dict[str, str], problem: str,
