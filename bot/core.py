@@ -106,7 +106,7 @@ class Policy:
     # Refuse when the known off-topic questions closest to a question match it better
     # than this many times the closest answerable ones; an errand ("How do I…",
     # "which…", a name the sources never mention) is refused sooner. 0 turns it off.
-    off_topic_ratio: float = 0.95
+    off_topic_ratio: float = 0.97
     off_topic_ratio_practical: float = 0.8
     # Refuse a question whose focus ("what sample size…") is a word the knowledge never uses.
     focus_check: bool = True

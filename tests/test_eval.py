@@ -22,11 +22,11 @@ EVAL = bundled_folder() / "eval"
 # name: (hit@1, hit@3, answerable questions refused, off-topic questions quoted)
 FLOORS = {
     "dev-questions.yaml": (0.90, 1.0, 0, 0),
-    "practitioner-questions.yaml": (0.96, 0.97, 1, 0),
+    "practitioner-questions.yaml": (0.97, 0.98, 0, 0),
     # Written independently of the vocabulary; looked at for kinds of failure.
     "heldout-questions.yaml": (0.91, 0.97, 2, 0),
     # Written blind from the review alone and measured first as unseen sets.
-    "fresh-everyday-questions.yaml": (0.96, 0.98, 1, 0),
+    "fresh-everyday-questions.yaml": (0.98, 1.0, 0, 0),
     "fresh-conversational-questions.yaml": (0.96, 1.0, 0, 0),
     "fresh-mixed-questions.yaml": (1.00, 1.0, 0, 0),
     "fresh-situations-questions.yaml": (0.93, 0.98, 1, 0),
@@ -42,7 +42,7 @@ FLOORS = {
     "fresh-round6-hard-questions.yaml": (0.95, 0.96, 2, 0),
     # Written blind; measured once, unseen, before the third pass of synonyms.
     "fresh-round7-plain-questions.yaml": (0.98, 1.0, 0, 0),
-    "fresh-round7-hard-questions.yaml": (0.95, 0.98, 1, 0),
+    "fresh-round7-hard-questions.yaml": (0.96, 1.0, 0, 1),
     # Written blind; each pair measured once, unseen, after the changes before it.
     "fresh-round8-plain-questions.yaml": (0.98, 1.0, 0, 0),
     "fresh-round8-hard-questions.yaml": (0.93, 0.95, 2, 1),
@@ -60,7 +60,7 @@ FLOORS = {
     "fresh-round14-hard-questions.yaml": (0.95, 0.96, 0, 0),
     "fresh-round15-plain-questions.yaml": (0.98, 1.0, 0, 1),
     "fresh-round15-hard-questions.yaml": (0.95, 1.0, 0, 2),
-    "fresh-round16-plain-questions.yaml": (0.97, 0.97, 1, 0),
+    "fresh-round16-plain-questions.yaml": (0.98, 0.98, 0, 0),
     "fresh-round16-hard-questions.yaml": (0.95, 0.98, 1, 2),
     "fresh-round17-plain-questions.yaml": (0.94, 0.98, 1, 1),
     "fresh-round17-hard-questions.yaml": (0.98, 0.98, 1, 1),
