@@ -224,7 +224,7 @@ class Tuning:
     synonym_weight: float = 0.6
     paragraph_weight: float = 0.2
     heading_weight: float = 0.5
-    heading_boost: float = 1.0
+    heading_boost: float = 0.0
     citation_weight: float = 0.5
     synonym_credit: float = 0.6
     unknown_weight: float = 1.0

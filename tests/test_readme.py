@@ -26,7 +26,8 @@ def transcripts() -> list[tuple[list[str], list[str]]]:
     return found
 
 
-CASES = [c for c in transcripts() if c[0][:1] in (["ask"], ["themes"], ["theme"], ["check"])
+CASES = [c for c in transcripts()
+         if c[0][:1] in (["ask"], ["themes"], ["theme"], ["check"], ["eval"])
          and "--json" not in c[0]]
 
 
