@@ -161,7 +161,7 @@ def bench_cold_start(runs: int, knowledge: Path | None, progress: TextIO | None
     """Median wall time of a fresh ``python -m bot ask`` against bare imports of its libraries.
 
     The bot imports its libraries with the cyclic garbage collector off (see
-    ``bot.cli._load_core``), so the ratio is also given against bare imports done the
+    ``bot.startup``), so the ratio is also given against bare imports done the
     same way: that one is the bot's own start-up, with nothing of the collector in it.
     """
     ask = ["-m", "bot", *_knowledge_args(knowledge), "ask", COLD_QUESTION]

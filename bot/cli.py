@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import sys
 from collections.abc import Sequence
@@ -12,6 +11,7 @@ from typing import TextIO
 from bot import __version__
 from bot.config import Settings
 from bot.errors import EvidenceBotError
+from bot.startup import collector_paused
 
 PROG = "evidence-bot"
 
@@ -54,22 +54,13 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _load_core(settings: Settings):  # noqa: ANN202 - imported lazily to keep --help fast
-    # Importing the libraries, loading the knowledge and indexing it make long-lived
-    # objects only: the cyclic garbage collector, which would walk them again and again
-    # for nothing, is off meanwhile. The core then lives until the command ends, so its
-    # objects are frozen (``gc.freeze``): no later pass walks them, neither while
-    # answering nor at exit. Together that was about a third of a cold start.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    # The core lives until the command ends: its imports, knowledge and index are made
+    # with the collector off, then frozen (about a third of a cold start).
+    with collector_paused(freeze=True):
         from bot.core import Core
 
         return Core.load(settings.knowledge_dir, policy=_policy(settings),
                          cache=settings.cache_dir)
-    finally:
-        gc.freeze()
-        if enabled:
-            gc.enable()
 
 
 def _policy(settings: Settings):  # noqa: ANN202

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import re
 import unicodedata
 from collections.abc import Collection
@@ -16,6 +15,7 @@ from bot.errors import ThemeNotFound
 from bot.index import Concept, Hit, Index, Reading, Tuning, names_source
 from bot.knowledge import Knowledge, Paragraph, Theme, load_knowledge
 from bot.privacy import personal_data_notice
+from bot.startup import collector_paused
 from bot.text import fold, word_count, words
 
 MAX_QUOTES = 3
@@ -141,19 +141,10 @@ class Core:
         """Load a knowledge folder (the bundled one by default) and index it; ``cache`` is
         the start-up cache folder (see ``bot.stemcache``).
 
-        Loading makes a few hundred thousand objects that live as long as the core, so the
-        cyclic garbage collector is paused meanwhile: its passes over them, again and again
-        as they are made, find nothing to free. (A program whose core lives as long as it
-        does can also ``gc.freeze()`` them afterwards, as the command line does, so that no
-        later pass walks them either.)
+        The cyclic garbage collector is paused meanwhile (``bot.startup``).
         """
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
+        with collector_paused():
             return cls(load_knowledge(folder, cache), tuning, policy, cache)
-        finally:
-            if enabled:
-                gc.enable()
 
     def unlearn(self, origins: Collection[str]) -> Core:
         """This bot as if it had never learned from the named question sets."""
