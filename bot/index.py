@@ -512,8 +512,12 @@ class Index:
                             for t in part):
                         return None
                     key = SynonymKey(tuple(before), tuple(terms), tuple(after), frozenset(targets))
-                    # A key of small words only ("who does what") is found by its words.
-                    compiled.setdefault(key.terms[0] if key.terms else _PHRASES, []).append(key)
+                    if not key.terms:
+                        # A key of small words only ("who does what"): a question's run of
+                        # those words becomes one word, written closed ("whodoeswhat").
+                        compiled.setdefault(_PHRASES, []).append(key)
+                        key = SynonymKey((), (_closed(key.before),), (), key.targets)
+                    compiled.setdefault(key.terms[0], []).append(key)
             except (TypeError, ValueError, IndexError):
                 return None
             return compiled
@@ -609,6 +613,7 @@ class Index:
         # passages that happen to mention some other review.
         for word in words(_without_self_reference(question)):
             stream.extend(self._word_stream(word))
+        stream = self._join_phrases(stream)
         tokens = [token for token, _ in stream]
         where = [n for n, (_, entry) in enumerate(stream) if entry is not None]
         entries = [entry for _, entry in stream if entry is not None]
@@ -635,30 +640,24 @@ class Index:
             if old is not None:
                 own, syn = own | old.terms, syn | old.synonyms
             merged[term] = Concept(old.word if old else word, own, frozenset(syn) - own)
-        phrases = self._phrase_concepts(tokens)
-        if not phrases:
-            return list(merged.values())
-        # In the question's order, so a phrase counts in the stretch of words it is in.
-        place = {term: where[i] for i, term in reversed(list(enumerate(terms)))}
-        ordered = [(place[term], n, c) for n, (term, c) in enumerate(merged.items())]
-        ordered += [(at, len(ordered) + n, c) for n, (at, c) in enumerate(phrases)]
-        return [c for _, _, c in sorted(ordered, key=lambda item: item[:2])]
+        return list(merged.values())
 
-    def _phrase_concepts(self, tokens: list[str]) -> list[tuple[int, Concept]]:
-        """Concepts for synonym keys made only of small words ("who does what" → roles,
-        responsibilities), each where it starts: no content word carries them."""
-        found: dict[tuple[str, ...], tuple[int, Concept]] = {}
+    def _join_phrases(self, stream: list[tuple[str, Entry | None]]
+                      ) -> list[tuple[str, Entry | None]]:
+        """Each run of small words that a synonym key names ("who does what") as one word,
+        written closed ("whodoeswhat", as "who-does-what" is): the key's targets then
+        join it like any word's. Without this, every word of it is a stop word."""
         for key in self.synonyms.get(_PHRASES, ()):
             size = len(key.before)
-            for start in range(len(tokens) - size + 1):
-                if tuple(tokens[start : start + size]) == key.before and key.before not in found:
-                    words_ = [t[len(_SMALL):] for t in key.before]
-                    # Its own term is the phrase written closed, as "who-does-what" indexes.
-                    found[key.before] = (start, Concept(" ".join(words_),
-                                                        frozenset({"".join(words_)}),
-                                                        key.targets))
-                    break
-        return list(found.values())
+            tokens = [token for token, _ in stream]
+            start = next((i for i in range(len(tokens) - size + 1)
+                          if tuple(tokens[i : i + size]) == key.before), None)
+            if start is not None:
+                term = _closed(key.before)
+                phrase = " ".join(token[len(_SMALL) :] for token in key.before)
+                stream = [*stream[:start], (term, (phrase, term, frozenset())),
+                          *stream[start + size :]]
+        return stream
 
     def _word_stream(self, word: str, key: bool = False) -> list[tuple[str, Entry | None]]:
         """A word's tokens: an entry per content part (a compound's joined form is each
@@ -827,6 +826,11 @@ class Index:
         coverage = _best_share(weights, credit, 0 if whole else self.tuning.coverage_window)
         return Hit(paragraph, unit.first, unit.last, score, coverage,
                    tuple(dict.fromkeys(matched)), self._known_units[index])
+
+
+def _closed(small: Sequence[str]) -> str:
+    """Small-word tokens ("_who", "_does", "_what") written as one closed word."""
+    return "".join(token[len(_SMALL) :] for token in small)
 
 
 def _mean_best(scores: np.ndarray, count: int) -> float:
