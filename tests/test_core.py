@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import re
-import shutil
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -16,7 +14,6 @@ from bot.citations import parse_citations
 from bot.core import _FIGURE, Core, Policy
 from bot.errors import ThemeNotFound
 from bot.index import PositiveIdfBM25, Tuning, _best_share
-from bot.knowledge import bundled_folder
 from bot.text import words
 
 QUESTIONS = [
@@ -320,16 +317,6 @@ def test_questions_that_sound_like_figures_but_are_answerable_are_answered(
     answer = core.ask(question)
     assert answer.answered
     assert any(quoted in q.text for q in answer.quotes)
-
-
-def test_a_figure_question_is_answered_where_a_source_gives_the_figure(tmp_path: Path) -> None:
-    folder = tmp_path / "knowledge"
-    shutil.copytree(bundled_folder(), folder)
-    shutil.copy(Path(__file__).parent / "fixtures" / "second-source" / "early-years.md",
-                folder / "sources" / "early-years.md")
-    answer = Core.load(folder).ask("How many fewer appointments were missed with mobile clinics?")
-    assert answer.answered
-    assert "by a third" in answer.quotes[0].text
 
 
 @pytest.mark.parametrize(("question", "word"), [

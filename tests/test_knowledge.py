@@ -96,6 +96,10 @@ def test_a_second_source_is_indexed_and_named_in_answers(tmp_path: Path) -> None
     assert top.citations == tuple(cited) and "Rural Health Trust 2018" in cited
     review = core.ask("What are the financial barriers to integrated working?")
     assert review.quotes[0].source.startswith("Exploring the evidence base")
+    # A question asking for a figure is answered where a source gives one ("by a third").
+    figure = core.ask("How many fewer appointments were missed with mobile clinics?")
+    assert figure.answered
+    assert "by a third" in figure.quotes[0].text
 
 
 @pytest.mark.parametrize(
