@@ -42,7 +42,7 @@ FLOORS = {
     "fresh-round6-hard-questions.yaml": (0.98, 0.98, 1, 0),
     # Written blind; measured once, unseen, before the third pass of synonyms.
     "fresh-round7-plain-questions.yaml": (1.00, 1.0, 0, 0),
-    "fresh-round7-hard-questions.yaml": (0.93, 0.98, 1, 0),
+    "fresh-round7-hard-questions.yaml": (0.95, 0.98, 1, 0),
     # Written blind; each pair measured once, unseen, after the changes before it.
     "fresh-round8-plain-questions.yaml": (0.98, 1.0, 0, 0),
     "fresh-round8-hard-questions.yaml": (0.93, 0.95, 2, 1),
@@ -60,10 +60,10 @@ FLOORS = {
     "fresh-round14-hard-questions.yaml": (0.95, 0.96, 0, 0),
     "fresh-round15-plain-questions.yaml": (0.98, 0.98, 0, 1),
     "fresh-round15-hard-questions.yaml": (0.95, 1.0, 0, 2),
-    "fresh-round16-plain-questions.yaml": (0.98, 0.98, 0, 0),
+    "fresh-round16-plain-questions.yaml": (0.97, 0.98, 0, 0),
     "fresh-round16-hard-questions.yaml": (0.96, 0.98, 1, 2),
     "fresh-round17-plain-questions.yaml": (0.95, 0.98, 1, 1),
-    "fresh-round17-hard-questions.yaml": (0.96, 0.98, 1, 1),
+    "fresh-round17-hard-questions.yaml": (0.98, 0.98, 1, 1),
     # Written blind; measured once, unseen, after the bot began learning from these sets.
     "fresh-round18-plain-questions.yaml": (0.95, 1.0, 0, 0),
     "fresh-round18-hard-questions.yaml": (0.96, 0.98, 1, 0),
@@ -80,7 +80,7 @@ FLOORS = {
     "fresh-round22-plain-questions.yaml": (0.98, 1.0, 0, 0),
     "fresh-round22-hard-questions.yaml": (0.88, 0.95, 2, 0),
     "fresh-round23-plain-questions.yaml": (0.98, 1.0, 0, 0),
-    "fresh-round23-hard-questions.yaml": (0.93, 0.98, 0, 0),
+    "fresh-round23-hard-questions.yaml": (0.93, 0.96, 0, 0),
     # Written blind; measured once, unseen (round 24 on 7528846, round 25 with the figure rule).
     "fresh-round24-plain-questions.yaml": (0.98, 1.0, 0, 2),
     "fresh-round24-hard-questions.yaml": (0.98, 1.0, 0, 0),
@@ -106,6 +106,9 @@ FLOORS = {
     # unseen (learn: false); first measured on the final code with rounds 28 to 30 learned.
     "fresh-round31-plain-questions.yaml": (0.98, 1.0, 0, 4),
     "fresh-round31-hard-questions.yaml": (0.96, 1.0, 0, 4),
+    # Written blind; measured once, unseen, on the final code with rounds 28 to 30 learned.
+    "fresh-round32-plain-questions.yaml": (0.97, 1.0, 0, 1),
+    "fresh-round32-hard-questions.yaml": (0.96, 0.98, 0, 0),
 }
 
 
