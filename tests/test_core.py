@@ -615,6 +615,9 @@ def test_a_synonym_key_of_small_words_only_is_found_by_its_words_in_order(core: 
     assert [c.word for c in concepts] == ["knowing", "who does what", "barrier", "integration"]
     phrase = concepts[1]
     assert {"role", "respon"} <= phrase.synonyms and not core.index.is_generic(phrase)
+    # Written hyphenated or closed, the key is the same one word.
+    for question in ("who-does-what confusion", "whodoeswhat confusion"):
+        assert core.index.concepts(question)[0].synonyms == phrase.synonyms
     # The same small words in another order, or only some of them, are nothing.
     for question in ("what does who know about barriers?", "who does the referrals?"):
         assert all(" " not in c.word for c in core.index.concepts(question))
